@@ -1,0 +1,33 @@
+import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
+import { parseDisclosureMessage } from '#libs/contracts/src/parse-disclosure.js';
+import type { Register } from '#libs/register/src/register.js';
+import { checkDisclosure } from './check-disclosure.js';
+import type { CheckResult, Flag, VerdictKind } from './verdict.js';
+
+/** The verdict on one message: a valid event checked against the register, or a rejection with its reasons. */
+export type Judgement =
+  | (CheckResult & { eventId: string; event: DisclosureEvent; errors: [] })
+  | {
+      verdict: Extract<VerdictKind, 'rejected'>;
+      eventId: string | null;
+      event: null;
+      flags: Flag[];
+      errors: string[];
+      notice: null;
+      registerVersion: null;
+    };
+
+export function rejection(eventId: string | null, errors: string[]): Judgement {
+  return { verdict: 'rejected', eventId, event: null, flags: [], errors, notice: null, registerVersion: null };
+}
+
+/** Validates a message against contract v1 and, when valid, checks it against the register. */
+export function judgeMessage(value: Buffer | string, register: Register): Judgement {
+  const parsed = parseDisclosureMessage(value);
+  if (!parsed.ok) return rejection(parsed.eventId, parsed.errors);
+  return judgeEvent(parsed.event, register);
+}
+
+export function judgeEvent(event: DisclosureEvent, register: Register): Judgement {
+  return { ...checkDisclosure(event, register), eventId: event.eventId, event, errors: [] };
+}

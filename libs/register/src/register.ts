@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts/src/codes.js';
+import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
+import { loadRegisterData } from './register.loader.js';
+import {
+  COUNCIL_SERVICES,
+  type AdequacyEntry,
+  type NoticeEdition,
+  type PurposeLine,
+  type Recipient,
+  type RecipientLine,
+  type RegisterData,
+} from './register.types.js';
+import { headOf, wordingKey } from './wording.js';
+
+/** Spec section 6: the council-wide notices' codes, in the order that breaks ties between closest notices. */
+export const COUNCIL_WIDE_ORDER = [
+  'national-fraud-initiative',
+  'test-and-trace',
+  'test-and-trace-support-payment',
+  'covid-vulnerable-groups',
+  'statutory-returns',
+  'joined-up-services',
+  'health-and-social-care',
+  'cp-is',
+] as const;
+
+/** One notice edition, indexed for checking. */
+export interface IndexedNotice {
+  edition: NoticeEdition;
+  purposeLines: ReadonlyMap<string, readonly PurposeLine[]>;
+  /** Every recipient the notice names, with the lines that name it (directly, by category, or as council services). */
+  recipientLines: ReadonlyMap<string, readonly RecipientLine[]>;
+  bases: ReadonlySet<Article6Basis>;
+  dataCategories?: ReadonlySet<DataCategory>;
+}
+
+/** The register as it stood over one period: the notice editions in force then. */
+export interface RegisterVersion {
+  id: string;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  /** SHA-256 (hex) of the canonical JSON of everything this version says. */
+  contentHash: string;
+  notices: readonly IndexedNotice[];
+  /** The service-area notice of (controller, service-area wording key). */
+  serviceAreaNotice(controller: string, serviceArea: string): IndexedNotice | undefined;
+  /** The controller's council-wide notices, in tie-break order. */
+  councilWideNotices(controller: string): readonly IndexedNotice[];
+}
+
+export interface RecipientReference {
+  id?: string;
+  name: string;
+  category?: string;
+  internal?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+function startOfDayMs(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+export class Register {
+  readonly versions: readonly RegisterVersion[];
+  readonly recipients: ReadonlyMap<string, Recipient>;
+  private readonly versionStartsMs: number[];
+  private readonly purposeByKey = new Map<string, string>();
+  private readonly purposeWordings = new Map<string, string[]>();
+  private readonly recipientByKey = new Map<string, string>();
+  private readonly adequacyByCountry = new Map<string, AdequacyEntry>();
+  private readonly councilServiceRecipients = new Set<string>([COUNCIL_SERVICES]);
+
+  constructor(
+    readonly data: RegisterData,
+    readonly directory: string,
+  ) {
+    const problems: RegisterProblem[] = [];
+    this.indexPurposes(problems);
+    this.recipients = this.indexRecipients(problems);
+    if (problems.length > 0) throw new RegisterLoadException(directory, problems);
+    for (const entry of data.adequacy) this.adequacyByCountry.set(entry.country, entry);
+    this.versions = this.buildVersions();
+    this.versionStartsMs = this.versions.map((version) => startOfDayMs(version.effectiveFrom));
+  }
+
+  /** The register version in force at an instant (ms since epoch), or undefined before the first. */
+  versionAt(instantMs: number): RegisterVersion | undefined {
+    let low = 0;
+    let high = this.versionStartsMs.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.versionStartsMs[middle] <= instantMs) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found < 0 ? undefined : this.versions[found];
+  }
+
+  get latestVersion(): RegisterVersion {
+    return this.versions[this.versions.length - 1];
+  }
+
+  /** The purpose code a publisher's wording names, or undefined. */
+  resolvePurpose(purpose: string): string | undefined {
+    return this.purposeByKey.get(wordingKey(purpose));
+  }
+
+  /** The wordings the notices use for a purpose code. */
+  wordingsOfPurpose(code: string): readonly string[] {
+    return this.purposeWordings.get(code) ?? [];
+  }
+
+  /** Spec section 6: `internal` decides, then `id`, then `name`, and `category` only when the name resolves to nothing. */
+  resolveRecipient(recipient: RecipientReference): string | undefined {
+    if (recipient.internal === true) return COUNCIL_SERVICES;
+    if (recipient.id !== undefined) return this.recipientByKey.get(wordingKey(recipient.id));
+    const byName = this.recipientByKey.get(wordingKey(recipient.name));
+    if (byName !== undefined || recipient.category === undefined) return byName;
+    return this.recipientByKey.get(wordingKey(recipient.category));
+  }
+
+  /** True for the council's own services: `internal` disclosures and the lines that name council departments. */
+  isCouncilService(recipientId: string): boolean {
+    return this.councilServiceRecipients.has(recipientId);
+  }
+
+  adequacyOf(country: string): AdequacyEntry | undefined {
+    return this.adequacyByCountry.get(country);
+  }
+
+  exemptionFits(exemption: Exemption, recipientId: string | undefined): boolean {
+    const rule = this.data.exemptions[exemption];
+    if (rule === undefined) return false;
+    if (rule.recipients === 'any') return true;
+    return recipientId !== undefined && rule.recipients.includes(recipientId);
+  }
+
+  controllerName(code: string): string | undefined {
+    return this.data.controllers.find((controller) => controller.code === code)?.name;
+  }
+
+  static readonly dayMs = DAY_MS;
+
+  private indexPurposes(problems: RegisterProblem[]): void {
+    for (const notice of this.data.notices) {
+      for (const line of notice.purposes) {
+        const wordings = [line.text, headOf(line.text), line.code, ...line.aliases];
+        for (const wording of wordings) {
+          const key = wordingKey(wording);
+          const existing = this.purposeByKey.get(key);
+          if (existing !== undefined && existing !== line.code) {
+            problems.push({
+              code: RegisterErrorCode.CONFLICT,
+              file: notice.file,
+              entry: `purposes "${line.text}"`,
+              problem: `the wording "${wording}" already names the purpose "${existing}"`,
+            });
+            continue;
+          }
+          this.purposeByKey.set(key, line.code);
+        }
+        const known = this.purposeWordings.get(line.code) ?? [];
+        if (!known.includes(line.text)) this.purposeWordings.set(line.code, [...known, line.text]);
+      }
+    }
+  }
+
+  private indexRecipients(problems: RegisterProblem[]): Map<string, Recipient> {
+    const recipients = new Map<string, Recipient>();
+    recipients.set(COUNCIL_SERVICES, {
+      id: COUNCIL_SERVICES,
+      name: "the council's own services",
+      kind: 'council-services',
+      aliases: [],
+      memberOf: [],
+    });
+    for (const organisation of this.data.organisations) {
+      recipients.set(organisation.id, { ...organisation, kind: 'organisation', memberOf: [] });
+    }
+    const claim = (wording: string, id: string, where: { file: string; entry: string }) => {
+      const key = wordingKey(wording);
+      const existing = this.recipientByKey.get(key);
+      if (existing !== undefined && existing !== id) {
+        problems.push({
+          code: RegisterErrorCode.CONFLICT,
+          ...where,
+          problem: `the wording "${wording}" names both "${existing}" and "${id}"`,
+        });
+        return;
+      }
+      this.recipientByKey.set(key, id);
+    };
+    // The council's own services are reached only through `internal: true`, never by a wording.
+    for (const recipient of [...recipients.values()].filter((recipient) => recipient.kind === 'organisation')) {
+      for (const wording of [recipient.id, recipient.name, ...recipient.aliases]) {
+        claim(wording, recipient.id, { file: 'recipients.yaml', entry: `organisations.${recipient.id}` });
+      }
+    }
+    for (const notice of this.data.notices) {
+      for (const line of notice.recipients) {
+        if (!recipients.has(line.head)) {
+          recipients.set(line.head, { id: line.head, name: headOf(line.text), kind: 'category', aliases: [], memberOf: [] });
+        }
+        const where = { file: notice.file, entry: `recipients "${line.text}"` };
+        claim(line.head, line.head, where);
+        claim(headOf(line.text), line.head, where);
+        claim(line.text, line.head, where);
+        if (line.councilServices) this.councilServiceRecipients.add(line.head);
+        for (const name of line.names) {
+          const named = recipients.get(name);
+          if (named !== undefined && name !== line.head && !named.memberOf.includes(line.head)) {
+            named.memberOf.push(line.head);
+          }
+        }
+      }
+    }
+    // Names inside lines may refer to categories created by later files, so memberOf is completed in a second pass.
+    for (const notice of this.data.notices) {
+      for (const line of notice.recipients) {
+        for (const name of line.names) {
+          const named = recipients.get(name);
+          if (named !== undefined && name !== line.head && !named.memberOf.includes(line.head)) {
+            named.memberOf.push(line.head);
+          }
+        }
+      }
+    }
+    for (const { id, aliases } of this.data.categoryAliases) {
+      const category = recipients.get(id);
+      if (category === undefined || category.kind !== 'category') {
+        problems.push({
+          code: RegisterErrorCode.INVALID_ENTRY,
+          file: 'recipients.yaml',
+          entry: `categories.${id}`,
+          problem: 'is not a category that any notice line creates',
+        });
+        continue;
+      }
+      category.aliases.push(...aliases);
+      for (const alias of aliases) claim(alias, id, { file: 'recipients.yaml', entry: `categories.${id}` });
+    }
+    return recipients;
+  }
+
+  private indexNotice(edition: NoticeEdition): IndexedNotice {
+    const purposeLines = new Map<string, PurposeLine[]>();
+    for (const line of edition.purposes) purposeLines.set(line.code, [...(purposeLines.get(line.code) ?? []), line]);
+    const recipientLines = new Map<string, RecipientLine[]>();
+    const add = (id: string, line: RecipientLine) => {
+      const lines = recipientLines.get(id) ?? [];
+      if (!lines.includes(line)) recipientLines.set(id, [...lines, line]);
+    };
+    const heads = new Map<string, RecipientLine[]>();
+    for (const line of edition.recipients) {
+      add(line.head, line);
+      for (const name of line.names) add(name, line);
+      if (line.councilServices) add(COUNCIL_SERVICES, line);
+      heads.set(line.head, [...(heads.get(line.head) ?? []), line]);
+    }
+    for (const recipient of this.recipients.values()) {
+      for (const category of recipient.memberOf) {
+        for (const line of heads.get(category) ?? []) add(recipient.id, line);
+      }
+    }
+    return {
+      edition,
+      purposeLines,
+      recipientLines,
+      bases: new Set(edition.lawfulBases.flatMap((line) => line.article6)),
+      dataCategories: edition.dataCategories ? new Set(edition.dataCategories) : undefined,
+    };
+  }
+
+  private buildVersions(): RegisterVersion[] {
+    const boundaries = [
+      ...new Set(this.data.notices.flatMap((notice) => [notice.effectiveFrom, notice.effectiveTo ?? []].flat())),
+    ].sort();
+    const indexed = new Map(this.data.notices.map((notice) => [notice, this.indexNotice(notice)]));
+    const versions: RegisterVersion[] = [];
+    boundaries.forEach((start, index) => {
+      const inForce = this.data.notices.filter(
+        (notice) => notice.effectiveFrom <= start && (notice.effectiveTo === undefined || start < notice.effectiveTo),
+      );
+      if (inForce.length === 0) return;
+      versions.push(this.buildVersion(start, boundaries[index + 1], inForce.map((notice) => indexed.get(notice)!)));
+    });
+    return versions;
+  }
+
+  private buildVersion(start: string, end: string | undefined, notices: IndexedNotice[]): RegisterVersion {
+    const serviceAreas = new Map<string, IndexedNotice>();
+    const councilWide = new Map<string, IndexedNotice[]>();
+    for (const notice of notices) {
+      const { edition } = notice;
+      if (edition.kind === 'service-area') {
+        for (const wording of [edition.code, edition.title, headOf(edition.title), ...edition.aliases]) {
+          serviceAreas.set(`${edition.controller}\u0000${wordingKey(wording)}`, notice);
+        }
+      } else if (edition.kind === 'council-wide') {
+        councilWide.set(edition.controller, [...(councilWide.get(edition.controller) ?? []), notice]);
+      }
+    }
+    const rank = (code: string) => {
+      const at = (COUNCIL_WIDE_ORDER as readonly string[]).indexOf(code);
+      return at < 0 ? COUNCIL_WIDE_ORDER.length : at;
+    };
+    for (const list of councilWide.values()) {
+      list.sort((a, b) => rank(a.edition.code) - rank(b.edition.code) || a.edition.code.localeCompare(b.edition.code));
+    }
+    const content = {
+      id: start,
+      notices: notices.map(({ edition: { file: _file, ...edition } }) => edition),
+      recipients: [...this.recipients.values()],
+      adequacy: this.data.adequacy,
+      exemptions: this.data.exemptions,
+    };
+    return {
+      id: start,
+      effectiveFrom: start,
+      effectiveTo: end,
+      contentHash: createHash('sha256').update(canonicalJson(content)).digest('hex'),
+      notices,
+      serviceAreaNotice: (controller, serviceArea) =>
+        serviceAreas.get(`${controller}\u0000${wordingKey(serviceArea)}`),
+      councilWideNotices: (controller) => councilWide.get(controller) ?? [],
+    };
+  }
+}
+
+/** Loads, validates and indexes the register in `directory`. */
+export function loadRegister(directory: string): Register {
+  return new Register(loadRegisterData(directory), directory);
+}
