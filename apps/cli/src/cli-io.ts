@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
@@ -16,11 +15,6 @@ export interface CliContext {
   stdout: Output;
   stderr: Output;
   stdin: Readable;
-}
-
-/** The register shipped with the project, unless REGISTER_DIR or --register names another. */
-export function defaultRegisterDir(): string {
-  return process.env.REGISTER_DIR ?? fileURLToPath(new URL('../../../../register', import.meta.url));
 }
 
 /** Yields each line of a file (or stdin for `-`) with its 1-based line number. */

@@ -1,5 +1,8 @@
+import { EnvironmentException } from '#libs/infrastructure/src/config/environment.dto.js';
 import { RegisterLoadException } from '#libs/register/src/register.exception.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.command.js';
+import { LEDGER_USAGE, migrateCommand, trailCommand, verifyCommand } from './commands/ledger.commands.js';
+import { publishCommand, PUBLISH_USAGE } from './commands/publish.command.js';
 import { registerCommand, REGISTER_USAGE } from './commands/register.command.js';
 import { UsageError, type CliContext } from './cli-io.js';
 
@@ -7,13 +10,21 @@ const USAGE = `Disclosure Audit: checks councils' disclosures of personal data a
 
 ${CHECK_USAGE}
 
-${REGISTER_USAGE}`;
+${REGISTER_USAGE}
+
+${PUBLISH_USAGE}
+
+${LEDGER_USAGE}`;
 
 type Command = (args: string[], context: CliContext) => Promise<number> | number;
 
 const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   register: registerCommand,
+  publish: publishCommand,
+  migrate: migrateCommand,
+  trail: trailCommand,
+  verify: verifyCommand,
 };
 
 /** Runs one CLI invocation and returns its exit status. */
@@ -31,7 +42,7 @@ export async function runCli(
     if (command === undefined) throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
     return await command(args, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RegisterLoadException) {
+    if (error instanceof UsageError || error instanceof RegisterLoadException || error instanceof EnvironmentException) {
       context.stderr.write(`disclosure-audit: ${error.message}\n`);
       return 2;
     }

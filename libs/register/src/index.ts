@@ -4,3 +4,4 @@ export { RegisterErrorCode, RegisterLoadException, describeProblem, type Registe
 export * from './register.types.js';
 export { codeOf, headOf, wordingKey } from './wording.js';
 export { recordOfProcessing, ropaCsv, ropaMarkdown, type RopaRow } from './ropa.js';
+export { defaultRegisterDir } from './default-register-dir.js';

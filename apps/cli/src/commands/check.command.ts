@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { judgeMessage, type Judgement } from '#libs/checker/src/index.js';
 import { loadRegister } from '#libs/register/src/register.js';
-import { defaultRegisterDir, readLines, UsageError, type CliContext } from '../cli-io.js';
+import { defaultRegisterDir } from '#libs/register/src/index.js';
+import { readLines, UsageError, type CliContext } from '../cli-io.js';
 
 export const CHECK_USAGE = `disclosure-audit check FILE|- [--json] [--register DIR]
   Checks each line of a JSON Lines file (or stdin, with -) against the register.

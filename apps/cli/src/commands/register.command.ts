@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
-import { loadRegister, recordOfProcessing, ropaCsv, ropaMarkdown, type Register } from '#libs/register/src/index.js';
-import { defaultRegisterDir, UsageError, type CliContext } from '../cli-io.js';
+import {
+  defaultRegisterDir,
+  loadRegister,
+  recordOfProcessing,
+  ropaCsv,
+  ropaMarkdown,
+  type Register,
+} from '#libs/register/src/index.js';
+import { UsageError, type CliContext } from '../cli-io.js';
 
 export const REGISTER_USAGE = `disclosure-audit register lint [DIR]
   Validates a register directory; prints every problem with its file and entry.

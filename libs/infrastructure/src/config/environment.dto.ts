@@ -47,6 +47,10 @@ export class EnvironmentDto {
   @Max(65535)
   HTTP_PORT: number = 3000;
 
+  @IsString()
+  @IsNotEmpty()
+  HTTP_HOST: string = '127.0.0.1';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
