@@ -23,13 +23,21 @@ function measure(label: string, run: (index: number) => string): number {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const perSecond = Math.round(count / seconds);
   const mix = [...verdicts.entries()].map(([verdict, n]) => `${verdict} ${n}`).join(', ');
-  console.log(`${label.padEnd(34)} ${count} events in ${seconds.toFixed(2)} s = ${perSecond.toLocaleString('en-GB')} events/s (${mix})`);
+  console.log(
+    `${label.padEnd(34)} ${count} events in ${seconds.toFixed(2)} s = ${perSecond.toLocaleString('en-GB')} events/s (${mix})`,
+  );
   return perSecond;
 }
 
 const events = Array.from({ length: Math.min(count, 50_000) }, (_, index) => mixedEvent(index));
 const lines = Array.from({ length: Math.min(count, 50_000) }, (_, index) => mixedLine(index));
 console.log(`node ${process.version}, one core, register version ${register.latestVersion.id}`);
-const checker = measure('checkDisclosure (valid events)', (index) => checkDisclosure(events[index % events.length], register).verdict);
-const judged = measure('judgeMessage (parse+validate+check)', (index) => judgeMessage(lines[index % lines.length], register).verdict);
+const checker = measure(
+  'checkDisclosure (valid events)',
+  (index) => checkDisclosure(events[index % events.length], register).verdict,
+);
+const judged = measure(
+  'judgeMessage (parse+validate+check)',
+  (index) => judgeMessage(lines[index % lines.length], register).verdict,
+);
 console.log(JSON.stringify({ events: count, checkerEventsPerSec: checker, judgeEventsPerSec: judged }));

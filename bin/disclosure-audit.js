@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../dist/apps/cli/src/main.js', import.meta.url));
 if (!existsSync(main)) {
-  process.stderr.write('disclosure-audit is not built yet: run `npm run build` in the project directory first.\n');
+  process.stderr.write(
+    'disclosure-audit is not built yet: run `npm run build` in the project directory first.\n',
+  );
   process.exit(2);
 }
 const { runCli } = await import(main);

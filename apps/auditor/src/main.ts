@@ -9,7 +9,10 @@ import { AuditorModule } from './auditor.module.js';
 
 /** Creates the topics the auditor reads and writes, when the broker does not have them yet. */
 async function ensureTopics(environment: EnvironmentDto): Promise<void> {
-  const admin = new Kafka({ brokers: environment.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: environment.KAFKA_BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -29,7 +32,11 @@ export async function startAuditor(environment: EnvironmentDto = loadEnvironment
   const registerDir = environment.REGISTER_DIR ?? defaultRegisterDir();
   const register = loadRegister(registerDir);
   logger.info(
-    { register: registerDir, version: register.latestVersion.id, contentHash: register.latestVersion.contentHash },
+    {
+      register: registerDir,
+      version: register.latestVersion.id,
+      contentHash: register.latestVersion.contentHash,
+    },
     'register loaded',
   );
   await ensureTopics(environment);
@@ -70,10 +77,13 @@ export async function startAuditor(environment: EnvironmentDto = loadEnvironment
   return app;
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntryPoint =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntryPoint) {
   startAuditor().catch((error: unknown) => {
-    process.stderr.write(`auditor failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `auditor failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -18,13 +18,18 @@ export interface CliContext {
 }
 
 /** Yields each line of a file (or stdin for `-`) with its 1-based line number. */
-export async function* readLines(path: string, stdin: Readable): AsyncGenerator<{ line: number; text: string }> {
+export async function* readLines(
+  path: string,
+  stdin: Readable,
+): AsyncGenerator<{ line: number; text: string }> {
   const input = path === '-' ? stdin : createReadStream(path);
   const opened = new Promise<void>((resolve, reject) => {
     if (path === '-') return resolve();
     input.once('open', () => resolve());
     input.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)),
+      reject(
+        new UsageError(`cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`),
+      ),
     );
   });
   await opened;

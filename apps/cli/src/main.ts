@@ -42,11 +42,18 @@ export async function runCli(
     if (command === undefined) throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
     return await command(args, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RegisterLoadException || error instanceof EnvironmentException) {
+    if (
+      error instanceof UsageError ||
+      error instanceof RegisterLoadException ||
+      error instanceof EnvironmentException
+    ) {
       context.stderr.write(`disclosure-audit: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof TypeError &&
+      (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       context.stderr.write(`disclosure-audit: ${error.message}\n`);
       return 2;
     }

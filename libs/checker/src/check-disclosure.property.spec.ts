@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Article6Basis, DataCategory } from '#libs/contracts/src/codes.js';
+import type { DataCategory } from '#libs/contracts/src/codes.js';
 import { loadRegister } from '#libs/register/src/register.js';
 import { disclosureEvent } from '#libs/testing/src/event-factory.js';
 import { checkDisclosure } from './check-disclosure.js';
@@ -7,14 +7,19 @@ import { FlagCode } from './verdict.js';
 
 const register = loadRegister(resolve(process.cwd(), 'register'));
 const version = register.latestVersion;
-const COVERAGE = new Set([FlagCode.PURPOSE_NOT_IN_NOTICE, FlagCode.RECIPIENT_NOT_IN_NOTICE, FlagCode.LAWFUL_BASIS_NOT_IN_NOTICE]);
+const COVERAGE = new Set([
+  FlagCode.PURPOSE_NOT_IN_NOTICE,
+  FlagCode.RECIPIENT_NOT_IN_NOTICE,
+  FlagCode.LAWFUL_BASIS_NOT_IN_NOTICE,
+]);
 const applied = version.notices.filter((notice) => notice.edition.kind !== 'reference');
 
 function serviceAreaFor(controller: string, noticeKind: string, code: string): string {
   if (noticeKind === 'service-area') return code;
   // A council-wide notice applies to every service area of its controller; any one will do.
-  return version.notices.find((notice) => notice.edition.kind === 'service-area' && notice.edition.controller === controller)!
-    .edition.code;
+  return version.notices.find(
+    (notice) => notice.edition.kind === 'service-area' && notice.edition.controller === controller,
+  )!.edition.code;
 }
 
 describe('every notice covers what it lists', () => {
@@ -32,8 +37,12 @@ describe('every notice covers what it lists', () => {
                 controller: edition.controller,
                 source: { serviceArea: serviceAreaFor(edition.controller, edition.kind, edition.code) },
                 purpose: purpose.text,
-                recipient: { name: recipient.text, category: undefined, internal: recipient.councilServices || undefined },
-                lawfulBasis: { article6: basis as Article6Basis },
+                recipient: {
+                  name: recipient.text,
+                  category: undefined,
+                  internal: recipient.councilServices || undefined,
+                },
+                lawfulBasis: { article6: basis },
                 dataCategories: categories,
                 collectedAt: undefined,
               }),
@@ -41,7 +50,9 @@ describe('every notice covers what it lists', () => {
             );
             const coverage = result.flags.filter((flag) => COVERAGE.has(flag.code));
             if (coverage.length > 0) {
-              throw new Error(`"${purpose.text}" → "${recipient.text}" under ${basis}: ${coverage[0].message}`);
+              throw new Error(
+                `"${purpose.text}" → "${recipient.text}" under ${basis}: ${coverage[0].message}`,
+              );
             }
             checked += 1;
           }

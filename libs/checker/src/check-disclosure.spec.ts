@@ -25,10 +25,14 @@ describe('checkDisclosure', () => {
     });
 
     it('accepts the wording of a line, its head, or the code, whatever the case and punctuation', () => {
-      expect(codes({ purpose: 'responding to housing emergencies - refugee schemes, for example' })).toEqual([]);
+      expect(codes({ purpose: 'responding to housing emergencies - refugee schemes, for example' })).toEqual(
+        [],
+      );
       expect(codes({ purpose: 'Responding to housing emergencies' })).toEqual([]);
       expect(codes({ purpose: 'prevention-and-detection-of-crime' })).toEqual([]);
-      expect(codes({ recipient: { name: 'Judicial agencies – courts, for example', category: undefined } })).toEqual([]);
+      expect(
+        codes({ recipient: { name: 'Judicial agencies – courts, for example', category: undefined } }),
+      ).toEqual([]);
     });
 
     it('matches an organisation named inside a line, and in every category a notice names it under', () => {
@@ -55,19 +59,25 @@ describe('checkDisclosure', () => {
     });
 
     it('takes the service area by its heading as printed', () => {
-      expect(check({ source: { serviceArea: 'Human resources (HR)' }, purpose: 'to employ staff' }).notice).toBe(
-        'human-resources',
-      );
-      expect(check({ source: { serviceArea: 'Human resources' }, purpose: 'to employ staff' }).verdict).toBe('compliant');
-      expect(check({ source: { serviceArea: 'CCTV' }, purpose: 'prevent, investigate and detect crime' }).verdict).toBe(
+      expect(
+        check({ source: { serviceArea: 'Human resources (HR)' }, purpose: 'to employ staff' }).notice,
+      ).toBe('human-resources');
+      expect(check({ source: { serviceArea: 'Human resources' }, purpose: 'to employ staff' }).verdict).toBe(
         'compliant',
       );
+      expect(
+        check({ source: { serviceArea: 'CCTV' }, purpose: 'prevent, investigate and detect crime' }).verdict,
+      ).toBe('compliant');
     });
   });
 
   describe('NOTICE_UNKNOWN', () => {
     it('is raised for an unknown service area and replaces the coverage flags', () => {
-      const result = check({ source: { serviceArea: 'car parks' }, purpose: 'selling data', recipient: { name: 'police' } });
+      const result = check({
+        source: { serviceArea: 'car parks' },
+        purpose: 'selling data',
+        recipient: { name: 'police' },
+      });
       expect(result.flags.map((flag) => flag.code)).toEqual([FlagCode.NOTICE_UNKNOWN]);
       expect(result.flags[0].severity).toBe('high');
       expect(result.notice).toBeNull();
@@ -76,9 +86,9 @@ describe('checkDisclosure', () => {
 
     it('is raised for an unknown controller, and for a service area of the other council', () => {
       expect(codes({ controller: 'rutland-county-council' })).toEqual([FlagCode.NOTICE_UNKNOWN]);
-      expect(codes({ controller: 'leicestershire-county-council', source: { serviceArea: 'housing' } })).toEqual([
-        FlagCode.NOTICE_UNKNOWN,
-      ]);
+      expect(
+        codes({ controller: 'leicestershire-county-council', source: { serviceArea: 'housing' } }),
+      ).toEqual([FlagCode.NOTICE_UNKNOWN]);
     });
 
     it('is raised before the first version of the register', () => {
@@ -157,12 +167,16 @@ describe('checkDisclosure', () => {
   describe('RECIPIENT_UNKNOWN', () => {
     it('is raised (medium) when neither name nor category resolves', () => {
       const result = check({ recipient: { name: 'Acme Data Brokers Ltd', category: 'data brokers' } });
-      expect(result.flags.map((flag) => [flag.code, flag.severity])).toEqual([[FlagCode.RECIPIENT_UNKNOWN, 'medium']]);
+      expect(result.flags.map((flag) => [flag.code, flag.severity])).toEqual([
+        [FlagCode.RECIPIENT_UNKNOWN, 'medium'],
+      ]);
       expect(result.flags[0].message).toContain('Acme Data Brokers Ltd');
     });
 
     it('is not raised when the category resolves', () => {
-      expect(codes({ recipient: { name: 'Acme Credit Checks', category: 'credit reference agencies' } })).toEqual([]);
+      expect(
+        codes({ recipient: { name: 'Acme Credit Checks', category: 'credit reference agencies' } }),
+      ).toEqual([]);
     });
   });
 
@@ -280,7 +294,9 @@ describe('checkDisclosure', () => {
     it('is not raised for pseudonymised or anonymised data, nor replaced by consent', () => {
       expect(codes({ ...publicHealth, safeguards: { pseudonymised: true } })).toEqual([]);
       expect(codes({ ...publicHealth, safeguards: { anonymised: true } })).toEqual([]);
-      expect(codes({ ...publicHealth, safeguards: { consentRef: 'C-9' } })).toEqual([FlagCode.PSEUDONYMISATION_REQUIRED]);
+      expect(codes({ ...publicHealth, safeguards: { consentRef: 'C-9' } })).toEqual([
+        FlagCode.PSEUDONYMISATION_REQUIRED,
+      ]);
     });
 
     it('is not raised when another applicable notice covers the disclosure without the condition', () => {
@@ -295,7 +311,9 @@ describe('checkDisclosure', () => {
       expect(codes({ dataCategories: ['identity', 'criminal-offence'] })).toEqual([
         FlagCode.SPECIAL_CATEGORY_NO_CONDITION,
       ]);
-      expect(codes({ dataCategories: ['religious-belief'] })).toEqual([FlagCode.SPECIAL_CATEGORY_NO_CONDITION]);
+      expect(codes({ dataCategories: ['religious-belief'] })).toEqual([
+        FlagCode.SPECIAL_CATEGORY_NO_CONDITION,
+      ]);
     });
 
     it('is not raised with a special condition, or for ordinary data', () => {
@@ -367,9 +385,13 @@ describe('checkDisclosure', () => {
 
     it('is raised for a marketing purpose shared outside the council without consent', () => {
       expect(codes(marketing)).toEqual([FlagCode.MARKETING_WITHOUT_CONSENT]);
-      expect(codes({ ...marketing, purpose: 'e-newsletter promotions', recipient: { name: 'East Midlands Chamber' } })).toContain(
-        FlagCode.MARKETING_WITHOUT_CONSENT,
-      );
+      expect(
+        codes({
+          ...marketing,
+          purpose: 'e-newsletter promotions',
+          recipient: { name: 'East Midlands Chamber' },
+        }),
+      ).toContain(FlagCode.MARKETING_WITHOUT_CONSENT);
     });
 
     it('is not raised with consent, inside the council, or for "to promote" wording', () => {
@@ -384,7 +406,9 @@ describe('checkDisclosure', () => {
   describe('EXEMPTION_CLAIMED', () => {
     it('is always raised (low) when an exemption is relied on', () => {
       const result = check({ recipient: { name: 'HMRC' }, safeguards: { exemption: 'crime-and-taxation' } });
-      expect(result.flags.map((flag) => [flag.code, flag.severity])).toEqual([[FlagCode.EXEMPTION_CLAIMED, 'low']]);
+      expect(result.flags.map((flag) => [flag.code, flag.severity])).toEqual([
+        [FlagCode.EXEMPTION_CLAIMED, 'low'],
+      ]);
       expect(result.verdict).toBe('flagged');
     });
 
@@ -394,7 +418,11 @@ describe('checkDisclosure', () => {
         FlagCode.RECIPIENT_NOT_IN_NOTICE,
       ]);
       expect(
-        codes({ ...digital, recipient: { name: 'HMRC', category: undefined }, safeguards: { exemption: 'crime-and-taxation' } }),
+        codes({
+          ...digital,
+          recipient: { name: 'HMRC', category: undefined },
+          safeguards: { exemption: 'crime-and-taxation' },
+        }),
       ).toEqual([FlagCode.EXEMPTION_CLAIMED]);
       expect(
         codes({
@@ -404,7 +432,11 @@ describe('checkDisclosure', () => {
         }),
       ).toEqual([FlagCode.EXEMPTION_CLAIMED]);
       expect(
-        codes({ ...digital, recipient: { name: 'solicitors', category: undefined }, safeguards: { exemption: 'legal-proceedings' } }),
+        codes({
+          ...digital,
+          recipient: { name: 'solicitors', category: undefined },
+          safeguards: { exemption: 'legal-proceedings' },
+        }),
       ).toEqual([FlagCode.EXEMPTION_CLAIMED]);
     });
 

@@ -42,7 +42,8 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
   const flags = new Map<FlagCode, string>();
 
   const ownNotice = version?.serviceAreaNotice(controller, event.source.serviceArea);
-  const councilWide = version && register.controllerName(controller) ? version.councilWideNotices(controller) : [];
+  const councilWide =
+    version && register.controllerName(controller) ? version.councilWideNotices(controller) : [];
   let checkedAgainst: IndexedNotice | undefined;
 
   if (ownNotice === undefined) {
@@ -54,33 +55,56 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
     const covering = assessments.filter((assessment) => assessment.covered);
     if (covering.length > 0) {
       const chosen =
-        covering.find((assessment) => unmetConditions(assessment, event, purposeCode, recipientId).length === 0) ??
-        covering[0];
+        covering.find(
+          (assessment) => unmetConditions(assessment, event, purposeCode, recipientId).length === 0,
+        ) ?? covering[0];
       checkedAgainst = chosen.notice;
-      addConditionFlags(flags, unmetConditions(chosen, event, purposeCode, recipientId), chosen.notice, describe);
+      addConditionFlags(
+        flags,
+        unmetConditions(chosen, event, purposeCode, recipientId),
+        chosen.notice,
+        describe,
+      );
     } else {
       const closest = [...assessments].sort(closestFirst)[0];
       checkedAgainst = closest.notice;
-      if (!closest.hasPurpose) flags.set(FlagCode.PURPOSE_NOT_IN_NOTICE, describe.purposeNotInNotice(closest.notice));
+      if (!closest.hasPurpose)
+        flags.set(FlagCode.PURPOSE_NOT_IN_NOTICE, describe.purposeNotInNotice(closest.notice));
       if (recipientId !== undefined && !closest.hasRecipient) {
         flags.set(FlagCode.RECIPIENT_NOT_IN_NOTICE, describe.recipientNotInNotice(closest.notice));
       }
-      if (!closest.hasBasis) flags.set(FlagCode.LAWFUL_BASIS_NOT_IN_NOTICE, describe.basisNotInNotice(closest.notice));
+      if (!closest.hasBasis)
+        flags.set(FlagCode.LAWFUL_BASIS_NOT_IN_NOTICE, describe.basisNotInNotice(closest.notice));
       if (closest.categoriesListed === false) {
         flags.set(FlagCode.DATA_CATEGORY_NOT_IN_NOTICE, describe.categoriesNotInNotice(closest.notice));
       }
-      addConditionFlags(flags, unmetConditions(closest, event, purposeCode, recipientId), closest.notice, describe);
+      addConditionFlags(
+        flags,
+        unmetConditions(closest, event, purposeCode, recipientId),
+        closest.notice,
+        describe,
+      );
     }
   }
 
   if (recipientId === undefined) flags.set(FlagCode.RECIPIENT_UNKNOWN, describe.recipientUnknown());
   checkSpecialCategories(flags, event, describe);
   checkTransfer(flags, event, register, occurredMs, describe);
-  checkRetention(flags, event, ownNotice ? [ownNotice, ...councilWide] : councilWide, purposeCode, occurredMs, describe);
+  checkRetention(
+    flags,
+    event,
+    ownNotice ? [ownNotice, ...councilWide] : councilWide,
+    purposeCode,
+    occurredMs,
+    describe,
+  );
   checkMarketing(flags, event, register, purposeCode, recipientId, describe);
   const exemption = event.safeguards?.exemption;
   if (exemption !== undefined) {
-    flags.set(FlagCode.EXEMPTION_CLAIMED, describe.exemptionClaimed(exemption, register.data.exemptions[exemption]));
+    flags.set(
+      FlagCode.EXEMPTION_CLAIMED,
+      describe.exemptionClaimed(exemption, register.data.exemptions[exemption]),
+    );
     if (register.exemptionFits(exemption, recipientId)) flags.delete(FlagCode.RECIPIENT_NOT_IN_NOTICE);
   }
 
@@ -107,7 +131,9 @@ function assess(
   const hasRecipient = recipientId !== undefined && notice.recipientLines.has(recipientId);
   const hasBasis = notice.bases.has(event.lawfulBasis.article6);
   const listed = notice.dataCategories;
-  const categoriesListed = listed ? event.dataCategories.every((category) => listed.has(category)) : undefined;
+  const categoriesListed = listed
+    ? event.dataCategories.every((category) => listed.has(category))
+    : undefined;
   return {
     notice,
     isOwn: order === 0,
@@ -144,7 +170,9 @@ function unmetConditions(
   const { notice } = assessment;
   const sides = [
     assessment.hasPurpose && purposeCode !== undefined ? (notice.purposeLines.get(purposeCode) ?? []) : [],
-    assessment.hasRecipient && recipientId !== undefined ? (notice.recipientLines.get(recipientId) ?? []) : [],
+    assessment.hasRecipient && recipientId !== undefined
+      ? (notice.recipientLines.get(recipientId) ?? [])
+      : [],
   ];
   const unmet = new Set<LineCondition>();
   for (const lines of sides) {
@@ -188,12 +216,17 @@ function addConditionFlags(
   }
 }
 
-function checkSpecialCategories(flags: Map<FlagCode, string>, event: DisclosureEvent, describe: DisclosureDescription) {
+function checkSpecialCategories(
+  flags: Map<FlagCode, string>,
+  event: DisclosureEvent,
+  describe: DisclosureDescription,
+) {
   if (event.lawfulBasis.specialCondition !== undefined) return;
   const sensitive = event.dataCategories.filter(
     (category) => SPECIAL_CATEGORIES.has(category) || CRIMINAL_OFFENCE_CATEGORIES.has(category),
   );
-  if (sensitive.length > 0) flags.set(FlagCode.SPECIAL_CATEGORY_NO_CONDITION, describe.specialCategoryNoCondition(sensitive));
+  if (sensitive.length > 0)
+    flags.set(FlagCode.SPECIAL_CATEGORY_NO_CONDITION, describe.specialCategoryNoCondition(sensitive));
 }
 
 function checkTransfer(
@@ -241,9 +274,12 @@ function checkMarketing(
 ): void {
   const marketing =
     MARKETING_WORDING.test(event.purpose) ||
-    (purposeCode !== undefined && register.wordingsOfPurpose(purposeCode).some((wording) => MARKETING_WORDING.test(wording)));
+    (purposeCode !== undefined &&
+      register.wordingsOfPurpose(purposeCode).some((wording) => MARKETING_WORDING.test(wording)));
   if (!marketing || event.safeguards?.consentRef !== undefined) return;
-  const internal = event.recipient.internal === true || (recipientId !== undefined && register.isCouncilService(recipientId));
+  const internal =
+    event.recipient.internal === true ||
+    (recipientId !== undefined && register.isCouncilService(recipientId));
   if (!internal) flags.set(FlagCode.MARKETING_WITHOUT_CONSENT, describe.marketingWithoutConsent());
 }
 

@@ -18,7 +18,15 @@ export type Judgement =
     };
 
 export function rejection(eventId: string | null, errors: string[]): Judgement {
-  return { verdict: 'rejected', eventId, event: null, flags: [], errors, notice: null, registerVersion: null };
+  return {
+    verdict: 'rejected',
+    eventId,
+    event: null,
+    flags: [],
+    errors,
+    notice: null,
+    registerVersion: null,
+  };
 }
 
 /** Validates a message against contract v1 and, when valid, checks it against the register. */

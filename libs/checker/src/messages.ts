@@ -36,7 +36,9 @@ export class DisclosureDescription {
 
   private noticeRef(notice: IndexedNotice): string {
     const { edition } = notice;
-    const version = this.version ? `register version ${this.version.id} (sha256 ${this.version.contentHash.slice(0, 12)})` : '';
+    const version = this.version
+      ? `register version ${this.version.id} (sha256 ${this.version.contentHash.slice(0, 12)})`
+      : '';
     return `notice "${edition.code}" (${edition.title}, edition in force from ${edition.effectiveFrom}; ${version})`;
   }
 

@@ -41,7 +41,9 @@ export const SPECIAL_CATEGORIES: ReadonlySet<DataCategory> = new Set<DataCategor
 ]);
 
 /** UK GDPR Art 10 criminal offence data. */
-export const CRIMINAL_OFFENCE_CATEGORIES: ReadonlySet<DataCategory> = new Set<DataCategory>(['criminal-offence']);
+export const CRIMINAL_OFFENCE_CATEGORIES: ReadonlySet<DataCategory> = new Set<DataCategory>([
+  'criminal-offence',
+]);
 
 export const ARTICLE6_BASES = [
   'consent',

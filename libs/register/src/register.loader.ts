@@ -408,7 +408,7 @@ export function loadRegisterData(directory: string): RegisterData {
     return notice ? [notice] : [];
   });
 
-  const notices = resolveRecipientLines(rawNotices, organisations, controllers, problems);
+  const notices = resolveRecipientLines(rawNotices, organisations, controllers);
   checkEditions(notices, problems);
 
   if (problems.length > 0) throw new RegisterLoadException(directory, problems);
@@ -428,7 +428,6 @@ function resolveRecipientLines(
   rawNotices: RawNotice[],
   organisations: RegisterData['organisations'],
   controllers: RegisterData['controllers'],
-  problems: RegisterProblem[],
 ): NoticeEdition[] {
   const organisationByWording = new Map<string, string>();
   const wordingsOf = new Map<string, string[]>();

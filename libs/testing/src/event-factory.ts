@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 /**
  * A valid disclosure event like the spec's example (housing → police for crime prevention), with overrides.

@@ -32,10 +32,17 @@ export class RecordDisclosuresUseCase {
   async execute(batch: MessageBatch): Promise<AppendResult> {
     const started = performance.now();
     const judged = batch.messages.map((message) => ({ message, judgement: this.judge(message) }));
-    const records = judged.map(({ message, judgement }) => toLedgerRecord(batch, message, judgement, this.register));
+    const records = judged.map(({ message, judgement }) =>
+      toLedgerRecord(batch, message, judgement, this.register),
+    );
     const result = await this.appendWithRetry(records);
     this.outbox.wake();
-    this.metrics.recordBatch(batch, judged.map(({ judgement }) => judgement), result, performance.now() - started);
+    this.metrics.recordBatch(
+      batch,
+      judged.map(({ judgement }) => judgement),
+      result,
+      performance.now() - started,
+    );
     this.logger.debug(
       {
         topic: batch.topic,
@@ -69,7 +76,12 @@ export class RecordDisclosuresUseCase {
   }
 }
 
-function toLedgerRecord(batch: MessageBatch, message: BatchMessage, judgement: Judgement, register: Register): LedgerRecord {
+function toLedgerRecord(
+  batch: MessageBatch,
+  message: BatchMessage,
+  judgement: Judgement,
+  register: Register,
+): LedgerRecord {
   // A rejected message may not have a usable occurredAt; it is recorded against the register version in force now.
   const version = judgement.registerVersion ?? register.latestVersion;
   return {

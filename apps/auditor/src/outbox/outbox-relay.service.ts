@@ -67,12 +67,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async publish(messages: OutboxMessage[]): Promise<void> {
     const byTopic = new Map<string, OutboxMessage[]>();
-    for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+    for (const message of messages)
+      byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
     await this.producer!.sendBatch({
       acks: -1,
       topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
         topic,
-        messages: list.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
+        messages: list.map((message) => ({
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        })),
       })),
     });
   }

@@ -21,7 +21,8 @@ export async function checkCommand(args: string[], context: CliContext): Promise
     options: { json: { type: 'boolean', default: false }, register: { type: 'string' } },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError(`check takes one FILE (or - for stdin)\n\n${CHECK_USAGE}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`check takes one FILE (or - for stdin)\n\n${CHECK_USAGE}`);
   const register = loadRegister(values.register ?? defaultRegisterDir());
   const totals = new Map<string, number>();
   const flagTotals = new Map<string, number>();
@@ -34,7 +35,9 @@ export async function checkCommand(args: string[], context: CliContext): Promise
     allCompliant &&= judgement.verdict === 'compliant';
     totals.set(judgement.verdict, (totals.get(judgement.verdict) ?? 0) + 1);
     for (const flag of judgement.flags) flagTotals.set(flag.code, (flagTotals.get(flag.code) ?? 0) + 1);
-    context.stdout.write(values.json ? `${jsonLine({ line, judgement })}\n` : readableLine({ line, judgement }));
+    context.stdout.write(
+      values.json ? `${jsonLine({ line, judgement })}\n` : readableLine({ line, judgement }),
+    );
   }
   if (!values.json) context.stdout.write(summary(totals, flagTotals));
   return allCompliant ? 0 : 1;
@@ -63,7 +66,9 @@ function readableLine({ line, judgement }: CheckedLine): string {
 
 function summary(totals: Map<string, number>, flagTotals: Map<string, number>): string {
   const events = [...totals.values()].reduce((sum, count) => sum + count, 0);
-  const verdicts = ['compliant', 'flagged', 'rejected'].map((verdict) => `${verdict} ${totals.get(verdict) ?? 0}`);
+  const verdicts = ['compliant', 'flagged', 'rejected'].map(
+    (verdict) => `${verdict} ${totals.get(verdict) ?? 0}`,
+  );
   const flags = [...flagTotals.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([code, count]) => `  ${code.padEnd(30)} ${count}`);

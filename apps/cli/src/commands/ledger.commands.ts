@@ -31,7 +31,10 @@ export async function migrateCommand(_args: string[], context: CliContext): Prom
 }
 
 async function withLedger<T>(run: (ledger: LedgerRepository) => Promise<T>): Promise<T> {
-  const dataSource = createDataSource(loadEnvironment().DATABASE_URL, { poolSize: 2, applicationName: 'disclosure-audit-cli' });
+  const dataSource = createDataSource(loadEnvironment().DATABASE_URL, {
+    poolSize: 2,
+    applicationName: 'disclosure-audit-cli',
+  });
   await dataSource.initialize();
   try {
     return await run(new LedgerRepository(dataSource));
@@ -41,7 +44,10 @@ async function withLedger<T>(run: (ledger: LedgerRepository) => Promise<T>): Pro
 }
 
 export async function trailCommand(args: string[], context: CliContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } },
+  });
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   return withLedger(async (ledger) => {
     let afterId: string | undefined;
@@ -49,7 +55,8 @@ export async function trailCommand(args: string[], context: CliContext): Promise
     while (printed < limit) {
       const page = await ledger.readTrail({ afterId, limit: Math.min(PAGE, limit - printed) });
       if (page.length === 0) break;
-      for (const entry of page) context.stdout.write(values.json ? `${JSON.stringify(trailJson(entry))}\n` : trailLine(entry));
+      for (const entry of page)
+        context.stdout.write(values.json ? `${JSON.stringify(trailJson(entry))}\n` : trailLine(entry));
       printed += page.length;
       afterId = page[page.length - 1].id;
     }
@@ -78,7 +85,10 @@ function trailJson(entry: TrailEntry) {
 }
 
 function trailLine(entry: TrailEntry): string {
-  const flags = entry.verdict === 'rejected' ? entry.errors.slice(0, 1).join('') : entry.flags.map((flag) => flag.code).join(',');
+  const flags =
+    entry.verdict === 'rejected'
+      ? entry.errors.slice(0, 1).join('')
+      : entry.flags.map((flag) => flag.code).join(',');
   return (
     `${entry.chainId}#${String(entry.seq).padEnd(6)} ${entry.kind.padEnd(10)} ${entry.verdict.padEnd(9)} ` +
     `${(entry.eventId ?? '(no eventId)').padEnd(36)} ${entry.entryHash.slice(0, 16)}  ${flags}\n`
@@ -89,7 +99,9 @@ export async function verifyCommand(_args: string[], context: CliContext): Promi
   return withLedger(async (ledger) => {
     const report = await ledger.verifyChains();
     if (report.ok) {
-      context.stdout.write(`verified: ${report.chains} chains, ${report.entries} entries, every hash matches\n`);
+      context.stdout.write(
+        `verified: ${report.chains} chains, ${report.entries} entries, every hash matches\n`,
+      );
       return 0;
     }
     const first = report.firstMismatch!;

@@ -15,11 +15,16 @@ export async function publishCommand(args: string[], context: CliContext): Promi
     options: { topic: { type: 'string' }, brokers: { type: 'string' } },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new UsageError(`publish takes one FILE (or - for stdin)\n\n${PUBLISH_USAGE}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`publish takes one FILE (or - for stdin)\n\n${PUBLISH_USAGE}`);
   const environment = loadEnvironment();
   const topic = values.topic ?? environment.DISCLOSURES_TOPIC;
   const brokers = (values.brokers ?? environment.KAFKA_BROKERS).split(',');
-  const producer = new Kafka({ clientId: 'disclosure-audit-cli', brokers, logLevel: logLevel.ERROR }).producer();
+  const producer = new Kafka({
+    clientId: 'disclosure-audit-cli',
+    brokers,
+    logLevel: logLevel.ERROR,
+  }).producer();
   await producer.connect();
   let sent = 0;
   try {
@@ -38,7 +43,9 @@ export async function publishCommand(args: string[], context: CliContext): Promi
   } finally {
     await producer.disconnect();
   }
-  context.stdout.write(`published ${sent} message${sent === 1 ? '' : 's'} to ${topic} on ${brokers.join(',')}\n`);
+  context.stdout.write(
+    `published ${sent} message${sent === 1 ? '' : 's'} to ${topic} on ${brokers.join(',')}\n`,
+  );
   return 0;
 }
 

@@ -32,7 +32,8 @@ export async function registerCommand(args: string[], context: CliContext): Prom
 
 function lint(args: string[], context: CliContext): number {
   const { positionals } = parseArgs({ args, allowPositionals: true });
-  if (positionals.length > 1) throw new UsageError(`register lint takes at most one DIR\n\n${REGISTER_USAGE}`);
+  if (positionals.length > 1)
+    throw new UsageError(`register lint takes at most one DIR\n\n${REGISTER_USAGE}`);
   const directory = positionals[0] ?? defaultRegisterDir();
   const register = loadRegister(directory);
   const notices = register.data.notices.length;
@@ -44,7 +45,10 @@ function lint(args: string[], context: CliContext): number {
 }
 
 function show(args: string[], context: CliContext): number {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, register: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, register: { type: 'string' } },
+  });
   const register = loadRegister(values.register ?? defaultRegisterDir());
   if (values.json) {
     context.stdout.write(`${JSON.stringify(describeRegister(register), null, 2)}\n`);
@@ -90,13 +94,18 @@ function describeRegister(register: Register) {
 function ropa(args: string[], context: CliContext): number {
   const { values } = parseArgs({
     args,
-    options: { format: { type: 'string', default: 'md' }, at: { type: 'string' }, register: { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'md' },
+      at: { type: 'string' },
+      register: { type: 'string' },
+    },
   });
   if (values.format !== 'csv' && values.format !== 'md') {
     throw new UsageError(`--format must be csv or md, not "${values.format}"`);
   }
   const atMs = values.at === undefined ? undefined : Date.parse(values.at);
-  if (atMs !== undefined && Number.isNaN(atMs)) throw new UsageError(`--at must be a date such as 2024-01-31, not "${values.at}"`);
+  if (atMs !== undefined && Number.isNaN(atMs))
+    throw new UsageError(`--at must be a date such as 2024-01-31, not "${values.at}"`);
   const rows = recordOfProcessing(loadRegister(values.register ?? defaultRegisterDir()), atMs);
   context.stdout.write(values.format === 'csv' ? ropaCsv(rows) : ropaMarkdown(rows));
   return 0;

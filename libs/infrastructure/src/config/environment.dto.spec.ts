@@ -15,7 +15,11 @@ describe('loadEnvironment', () => {
   });
 
   it('reads and converts what is set', () => {
-    const config = loadEnvironment({ HTTP_PORT: '8080', KAFKA_BROKERS: 'a:1,b:2', DISCLOSURES_TOPIC: 'x.v1' });
+    const config = loadEnvironment({
+      HTTP_PORT: '8080',
+      KAFKA_BROKERS: 'a:1,b:2',
+      DISCLOSURES_TOPIC: 'x.v1',
+    });
     expect(config.HTTP_PORT).toBe(8080);
     expect(config.KAFKA_BROKERS).toBe('a:1,b:2');
     expect(config.DISCLOSURES_TOPIC).toBe('x.v1');

@@ -1,11 +1,22 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { TOPICS } from '#libs/contracts/src/codes.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 
 /** The services' configuration, read from the environment and validated at boot. */
 export class EnvironmentDto {
@@ -78,13 +89,17 @@ export class EnvironmentException extends Error {
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentDto {
   const known = Object.keys(new EnvironmentDto());
   const provided = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => (known.includes(key) || key === 'REGISTER_DIR') && value !== ''),
+    Object.entries(env).filter(
+      ([key, value]) => (known.includes(key) || key === 'REGISTER_DIR') && value !== '',
+    ),
   );
   const config = plainToInstance(EnvironmentDto, provided);
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     const problems = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}=${JSON.stringify(env[error.property])}: ${message}`),
+      Object.values(error.constraints ?? {}).map(
+        (message) => `  - ${error.property}=${JSON.stringify(env[error.property])}: ${message}`,
+      ),
     );
     throw new EnvironmentException(`Invalid configuration:\n${problems.join('\n')}`);
   }

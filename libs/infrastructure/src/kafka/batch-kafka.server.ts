@@ -43,7 +43,8 @@ export class BatchKafkaServer extends ServerKafka {
 
   override async bindEvents(consumer: Consumer): Promise<void> {
     const handler = this.getHandlerByPattern(MESSAGE_BATCH_PATTERN);
-    if (!handler) throw new Error(`no handler for ${MESSAGE_BATCH_PATTERN}; add @EventPattern(MESSAGE_BATCH_PATTERN)`);
+    if (!handler)
+      throw new Error(`no handler for ${MESSAGE_BATCH_PATTERN}; add @EventPattern(MESSAGE_BATCH_PATTERN)`);
     await consumer.subscribe({ topics: this.batchOptions.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,

@@ -15,7 +15,10 @@ function capture() {
 describe('logger', () => {
   it('masks subject references wherever they appear and never prints them', () => {
     const { lines, logger } = capture();
-    logger.info({ subject: { ref: 'HSG-000123' }, disclosure: { subject: { ref: 'HSG-000123' } } }, 'recorded');
+    logger.info(
+      { subject: { ref: 'HSG-000123' }, disclosure: { subject: { ref: 'HSG-000123' } } },
+      'recorded',
+    );
     logger.info({ subjectRef: 'HSG-000123' }, 'again');
     const output = lines.join('');
     expect(output).not.toContain('HSG-000123');

@@ -36,7 +36,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: REDACTED_PATHS,
-        censor: (value, path) => (path[path.length - 1] === 'ref' || path[path.length - 1] === 'subjectRef' ? maskSubjectRef(value) : '[redacted]'),
+        censor: (value, path) =>
+          path[path.length - 1] === 'ref' || path[path.length - 1] === 'subjectRef'
+            ? maskSubjectRef(value)
+            : '[redacted]',
       },
     },
     destination,
@@ -63,8 +66,13 @@ export class PinoNestLogger implements LoggerService {
     this.write('trace', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context: unknown[]): void {
-    const scope = typeof context[context.length - 1] === 'string' ? (context[context.length - 1] as string) : undefined;
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
+    message: unknown,
+    context: unknown[],
+  ): void {
+    const scope =
+      typeof context[context.length - 1] === 'string' ? (context[context.length - 1] as string) : undefined;
     if (message instanceof Error) {
       this.logger[level]({ context: scope, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {

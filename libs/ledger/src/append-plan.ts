@@ -1,0 +1,172 @@
+import { computeEntryHash, GENESIS_PREV_HASH, type AuditEntryValues } from './entry-hash.js';
+import type { EntryKind, OutputTopics } from './ledger.types.js';
+import type { NormalisedRecord } from './record-validation.js';
+
+export interface ChainHead {
+  seq: number;
+  entryHash: string;
+}
+
+export interface KnownEventEntry {
+  kind: 'disclosure' | 'conflict';
+  contentHash: string;
+}
+
+/** What the database already holds that decides how a batch is recorded; read under the chains' locks. */
+export interface LedgerState {
+  heads: ReadonlyMap<string, ChainHead>;
+  /** Keys made by {@link offsetKey}. */
+  recordedOffsets: ReadonlySet<string>;
+  /** Disclosure and conflict entries by (lower-case) eventId. */
+  knownEvents: ReadonlyMap<string, readonly KnownEventEntry[]>;
+}
+
+export interface PlannedEntry extends AuditEntryValues {
+  prevHash: string;
+  entryHash: string;
+}
+
+export interface PlannedOutboxMessage {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export interface AppendPlan {
+  entries: PlannedEntry[];
+  outbox: PlannedOutboxMessage[];
+  duplicates: number;
+  redelivered: number;
+  conflicts: number;
+}
+
+export function offsetKey(topic: string, partition: number, offset: string): string {
+  return JSON.stringify([topic, partition, offset]);
+}
+
+/**
+ * Decides, record by record and in batch order, what is written: a redelivered offset and a repeated event are
+ * skipped, an eventId seen before with other content becomes a `conflict` entry, everything else is appended to its
+ * chain. Records earlier in the batch count as already recorded for the ones after them.
+ */
+export function planAppend(
+  records: readonly NormalisedRecord[],
+  state: LedgerState,
+  topics: OutputTopics,
+): AppendPlan {
+  const heads = new Map(state.heads);
+  const seenOffsets = new Set(state.recordedOffsets);
+  const knownEvents = new Map<string, KnownEventEntry[]>();
+  for (const [eventId, known] of state.knownEvents) knownEvents.set(eventId, [...known]);
+
+  const plan: AppendPlan = { entries: [], outbox: [], duplicates: 0, redelivered: 0, conflicts: 0 };
+
+  for (const record of records) {
+    const sourceKey = offsetKey(record.topic, record.partition, record.offset);
+    if (seenOffsets.has(sourceKey)) {
+      plan.duplicates++;
+      plan.redelivered++;
+      continue;
+    }
+    seenOffsets.add(sourceKey);
+
+    let kind: EntryKind = record.kind;
+    if (record.kind === 'disclosure' && record.eventId !== null && record.contentHash !== null) {
+      const known = knownEvents.get(record.eventId) ?? [];
+      if (known.some((entry) => entry.contentHash === record.contentHash)) {
+        plan.duplicates++;
+        continue;
+      }
+      if (known.some((entry) => entry.kind === 'disclosure')) {
+        kind = 'conflict';
+        plan.conflicts++;
+      }
+      known.push({ kind: kind === 'conflict' ? 'conflict' : 'disclosure', contentHash: record.contentHash });
+      knownEvents.set(record.eventId, known);
+    }
+
+    const head = heads.get(record.chainId) ?? { seq: 0, entryHash: GENESIS_PREV_HASH };
+    const values: AuditEntryValues = {
+      chainId: record.chainId,
+      chainSeq: head.seq + 1,
+      kind,
+      eventId: record.eventId,
+      contentHash: record.contentHash,
+      verdict: record.verdict,
+      flags: record.flags,
+      errors: record.errors,
+      noticeCode: record.notice,
+      registerVersion: record.registerVersion,
+      registerHash: record.registerHash,
+      topic: record.topic,
+      kafkaPartition: record.partition,
+      kafkaOffset: record.offset,
+      receivedAt: record.receivedAt,
+      event: record.event,
+      // Disclosures are kept as the validated event; the original bytes matter only for what could not be read.
+      raw: kind === 'rejected' ? record.raw : null,
+      headers: record.headers,
+    };
+    const entryHash = computeEntryHash(head.entryHash, values);
+    const entry: PlannedEntry = { ...values, prevHash: head.entryHash, entryHash };
+    plan.entries.push(entry);
+    heads.set(record.chainId, { seq: entry.chainSeq, entryHash });
+
+    const message = outboxMessageFor(entry, record, topics);
+    if (message !== null) plan.outbox.push(message);
+  }
+  return plan;
+}
+
+/**
+ * Only the event of record is published: a conflict stays in the trail for the DPO to investigate, but a second
+ * flagged message under the same key would contradict the first for consumers that keep the latest per key.
+ */
+function outboxMessageFor(
+  entry: PlannedEntry,
+  record: NormalisedRecord,
+  topics: OutputTopics,
+): PlannedOutboxMessage | null {
+  switch (entry.kind) {
+    case 'disclosure':
+      return entry.verdict === 'flagged' ? flaggedMessage(entry, topics) : null;
+    case 'rejected':
+      return deadLetterMessage(record, topics);
+    case 'conflict':
+      return null;
+  }
+}
+
+function flaggedMessage(entry: PlannedEntry, topics: OutputTopics): PlannedOutboxMessage {
+  const value = {
+    eventId: entry.eventId,
+    verdict: entry.verdict,
+    flags: entry.flags,
+    notice: entry.noticeCode,
+    registerVersion: entry.registerVersion,
+    trail: { chain: entry.chainId, seq: entry.chainSeq, entryHash: entry.entryHash },
+    event: entry.event,
+  };
+  return {
+    topic: topics.flagged,
+    key: entry.eventId === null ? null : Buffer.from(entry.eventId, 'utf8'),
+    value: Buffer.from(JSON.stringify(value), 'utf8'),
+    headers: { 'content-type': 'application/json' },
+  };
+}
+
+function deadLetterMessage(record: NormalisedRecord, topics: OutputTopics): PlannedOutboxMessage {
+  return {
+    topic: topics.deadLetter,
+    key: record.key,
+    value: record.raw,
+    headers: {
+      ...record.headers,
+      'x-reject-reasons': JSON.stringify(record.errors),
+      'x-source-topic': record.topic,
+      'x-source-partition': String(record.partition),
+      'x-source-offset': record.offset,
+    },
+  };
+}

@@ -1,0 +1,453 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource, MoreThan, QueryFailedError, type EntityManager } from 'typeorm';
+
+import { TOPICS } from '#libs/contracts/src/codes.js';
+
+import {
+  offsetKey,
+  planAppend,
+  type ChainHead,
+  type KnownEventEntry,
+  type LedgerState,
+  type PlannedEntry,
+  type PlannedOutboxMessage,
+} from './append-plan.js';
+import { ChainVerifier, type StoredAuditEntry } from './chain-verifier.js';
+import { AuditEntryEntity } from './entities/audit-entry.entity.js';
+import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
+import type {
+  AppendResult,
+  LedgerRecord,
+  OutboxMessage,
+  OutputTopics,
+  TrailEntry,
+  VerdictCounts,
+  VerifyReport,
+} from './ledger.types.js';
+import { normaliseRecords, type NormalisedRecord } from './record-validation.js';
+
+export const LEDGER_OUTPUT_TOPICS = Symbol('LEDGER_OUTPUT_TOPICS');
+
+export const DEFAULT_OUTPUT_TOPICS: OutputTopics = { flagged: TOPICS.flagged, deadLetter: TOPICS.deadLetter };
+
+const VERIFY_PAGE_SIZE = 2_000;
+
+/** SQLSTATEs after which the whole batch can simply be tried again. */
+const CONCURRENCY_SQLSTATES: ReadonlyMap<string, string> = new Map([
+  ['23505', 'a concurrent writer recorded a clashing entry first'],
+  ['40P01', 'deadlock with a concurrent writer'],
+  ['40001', 'serialisation failure with a concurrent writer'],
+]);
+
+interface AuditEntryRow {
+  id: string;
+  chain_id: string;
+  chain_seq: string;
+  kind: StoredAuditEntry['kind'];
+  event_id: string | null;
+  content_hash: string | null;
+  verdict: StoredAuditEntry['verdict'];
+  flags: StoredAuditEntry['flags'];
+  errors: string[];
+  notice_code: string | null;
+  register_version: string;
+  register_hash: string;
+  topic: string;
+  kafka_partition: number;
+  kafka_offset: string;
+  received_at: Date;
+  event: Record<string, unknown> | null;
+  raw: Buffer | null;
+  headers: Record<string, string>;
+  prev_hash: string;
+  entry_hash: string;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: Buffer | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+/**
+ * Every database call of the ledger. Services depend on this class only.
+ *
+ * Writes are one transaction per batch, with one multi-row INSERT per table, so a batch of a thousand messages
+ * costs a handful of round trips; the trail's integrity rules (hash chain, idempotency, outbox) are decided in
+ * {@link planAppend} from what is read under the chains' advisory locks.
+ */
+@Injectable()
+export class LedgerRepository {
+  private readonly topics: OutputTopics;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(LEDGER_OUTPUT_TOPICS) topics?: OutputTopics,
+  ) {
+    this.topics = topics ?? DEFAULT_OUTPUT_TOPICS;
+  }
+
+  /**
+   * Records a batch atomically: all entries and their outbox messages, or nothing. Throws a LedgerException with
+   * code CONCURRENT_WRITE when another writer got in first; the caller retries the same batch, which then finds
+   * that writer's entries and treats the clashing records as duplicates or conflicts.
+   */
+  async appendBatch(records: readonly LedgerRecord[]): Promise<AppendResult> {
+    const normalised = normaliseRecords(records);
+    if (normalised.length === 0) {
+      return { appended: 0, duplicates: 0, redelivered: 0, conflicts: 0, entries: [] };
+    }
+    return this.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const chainIds = [...new Set(normalised.map((record) => record.chainId))].sort();
+        // One fixed order for every writer, so that two batches sharing chains cannot deadlock on the locks.
+        for (const chainId of chainIds) {
+          await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [chainId]);
+        }
+        const state = await this.readState(manager, chainIds, normalised);
+        const plan = planAppend(normalised, state, this.topics);
+        await this.insertEntries(manager, plan.entries);
+        await this.insertOutbox(manager, plan.outbox);
+        return {
+          appended: plan.entries.length,
+          duplicates: plan.duplicates,
+          redelivered: plan.redelivered,
+          conflicts: plan.conflicts,
+          entries: plan.entries.map((entry) => ({
+            chainId: entry.chainId,
+            seq: entry.chainSeq,
+            kind: entry.kind,
+            eventId: entry.eventId,
+            entryHash: entry.entryHash,
+            verdict: entry.verdict,
+          })),
+        };
+      }),
+    );
+  }
+
+  /** Resolves when the database answers; for health checks. */
+  async ping(): Promise<void> {
+    await this.run(() => this.dataSource.query('SELECT 1'));
+  }
+
+  /** Recomputes every chain in seq order, a page at a time, so the trail's size does not matter. */
+  async verifyChains(): Promise<VerifyReport> {
+    const verifier = new ChainVerifier();
+    let after: { chainId: string; seq: string } | null = null;
+    for (;;) {
+      const rows: AuditEntryRow[] = await this.run(() =>
+        after === null
+          ? this.dataSource.query(`${SELECT_ENTRIES} ORDER BY chain_id, chain_seq LIMIT $1`, [
+              VERIFY_PAGE_SIZE,
+            ])
+          : this.dataSource.query(
+              `${SELECT_ENTRIES} WHERE (chain_id, chain_seq) > ($2, $3) ORDER BY chain_id, chain_seq LIMIT $1`,
+              [VERIFY_PAGE_SIZE, after.chainId, after.seq],
+            ),
+      );
+      for (const row of rows) verifier.accept(storedEntryFromRow(row));
+      if (rows.length < VERIFY_PAGE_SIZE) break;
+      const last = rows[rows.length - 1];
+      after = { chainId: last.chain_id, seq: last.chain_seq };
+    }
+    return verifier.report();
+  }
+
+  /** Trail entries in the order they were recorded, after the given id (exclusive). */
+  async readTrail(query: { afterId?: string; limit: number }): Promise<TrailEntry[]> {
+    const limit = Math.max(1, Math.min(Math.trunc(query.limit), 10_000));
+    const entities = await this.run(() =>
+      this.dataSource.getRepository(AuditEntryEntity).find({
+        where: query.afterId === undefined ? {} : { id: MoreThan(query.afterId) },
+        order: { id: 'ASC' },
+        take: limit,
+      }),
+    );
+    return entities.map(trailEntryFromEntity);
+  }
+
+  async countByVerdict(): Promise<VerdictCounts> {
+    const rows = await this.run(() =>
+      this.dataSource
+        .getRepository(AuditEntryEntity)
+        .createQueryBuilder('entry')
+        .select('entry.kind', 'kind')
+        .addSelect('entry.verdict', 'verdict')
+        .addSelect('count(*)::int', 'count')
+        .groupBy('entry.kind')
+        .addGroupBy('entry.verdict')
+        .getRawMany<{ kind: string; verdict: keyof VerdictCounts; count: number }>(),
+    );
+    const counts: VerdictCounts = { compliant: 0, flagged: 0, rejected: 0, conflicts: 0 };
+    for (const row of rows) {
+      if (row.kind === 'conflict') counts.conflicts += row.count;
+      else counts[row.verdict] += row.count;
+    }
+    return counts;
+  }
+
+  /**
+   * The oldest unpublished messages. Rows being relayed inside {@link relayOutbox} by another instance are skipped;
+   * a row read here is not held, so publishing it and then calling {@link deleteOutbox} is at-least-once.
+   */
+  async claimOutbox(limit: number): Promise<OutboxMessage[]> {
+    const rows: OutboxRow[] = await this.run(() =>
+      this.dataSource.query(
+        'SELECT id, topic, message_key, value, headers, created_at FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [limit],
+      ),
+    );
+    return rows.map(outboxMessageFromRow);
+  }
+
+  async deleteOutbox(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.run(() =>
+      this.dataSource.query<[unknown, number]>('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]),
+    );
+    return result[1];
+  }
+
+  /**
+   * Claims up to `limit` messages, holds their row locks while `publish` runs, and deletes them when it resolves.
+   * If `publish` throws, nothing is deleted and the messages are claimed again later (at least once). Concurrent
+   * relays skip each other's locked rows, so they share the outbox instead of publishing the same messages.
+   */
+  async relayOutbox(limit: number, publish: (messages: OutboxMessage[]) => Promise<void>): Promise<number> {
+    return this.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const rows: OutboxRow[] = await manager.query(
+          'SELECT id, topic, message_key, value, headers, created_at FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        const messages = rows.map(outboxMessageFromRow);
+        await publish(messages);
+        await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [messages.map((m) => m.id)]);
+        return messages.length;
+      }),
+    );
+  }
+
+  private async readState(
+    manager: EntityManager,
+    chainIds: readonly string[],
+    records: readonly NormalisedRecord[],
+  ): Promise<LedgerState> {
+    const headRows: { chain_id: string; chain_seq: string; entry_hash: string }[] = await manager.query(
+      `SELECT c.chain_id, h.chain_seq, h.entry_hash
+         FROM unnest($1::text[]) AS c(chain_id)
+         CROSS JOIN LATERAL (
+           SELECT chain_seq, entry_hash FROM audit_entry a
+            WHERE a.chain_id = c.chain_id ORDER BY chain_seq DESC LIMIT 1
+         ) AS h`,
+      [chainIds],
+    );
+    const heads = new Map<string, ChainHead>(
+      headRows.map((row) => [row.chain_id, { seq: Number(row.chain_seq), entryHash: row.entry_hash }]),
+    );
+
+    const offsetRows: { topic: string; kafka_partition: number; kafka_offset: string }[] =
+      await manager.query(
+        `SELECT a.topic, a.kafka_partition, a.kafka_offset
+         FROM audit_entry a
+         JOIN unnest($1::text[], $2::int[], $3::bigint[]) AS s(topic, kafka_partition, kafka_offset)
+           ON a.topic = s.topic AND a.kafka_partition = s.kafka_partition AND a.kafka_offset = s.kafka_offset`,
+        [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.offset)],
+      );
+    const recordedOffsets = new Set(
+      offsetRows.map((row) => offsetKey(row.topic, row.kafka_partition, String(row.kafka_offset))),
+    );
+
+    const eventIds = [
+      ...new Set(records.flatMap((r) => (r.kind === 'disclosure' && r.eventId !== null ? [r.eventId] : []))),
+    ];
+    const knownEvents = new Map<string, KnownEventEntry[]>();
+    if (eventIds.length > 0) {
+      const eventRows: { event_id: string; kind: KnownEventEntry['kind']; content_hash: string }[] =
+        await manager.query(
+          `SELECT event_id, kind, content_hash FROM audit_entry
+            WHERE event_id = ANY($1::uuid[]) AND kind IN ('disclosure', 'conflict')`,
+          [eventIds],
+        );
+      for (const row of eventRows) {
+        const known = knownEvents.get(row.event_id) ?? [];
+        known.push({ kind: row.kind, contentHash: row.content_hash });
+        knownEvents.set(row.event_id, known);
+      }
+    }
+    return { heads, recordedOffsets, knownEvents };
+  }
+
+  private async insertEntries(manager: EntityManager, entries: readonly PlannedEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // JSON columns travel as text and are cast per element: pg would otherwise send a JavaScript array of
+    // objects as a Postgres array literal of "[object Object]".
+    await manager.query(
+      `INSERT INTO audit_entry (
+         chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors, notice_code,
+         register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event, raw, headers,
+         prev_hash, entry_hash)
+       SELECT chain_id, chain_seq, kind, event_id, content_hash, verdict, flags::jsonb, errors::jsonb, notice_code,
+         register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event::jsonb, raw,
+         headers::jsonb, prev_hash, entry_hash
+       FROM unnest(
+         $1::text[], $2::bigint[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::bigint[], $15::timestamptz[],
+         $16::text[], $17::bytea[], $18::text[], $19::text[], $20::text[]
+       ) AS t(chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors, notice_code,
+              register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event, raw,
+              headers, prev_hash, entry_hash)`,
+      [
+        entries.map((e) => e.chainId),
+        entries.map((e) => e.chainSeq),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.eventId),
+        entries.map((e) => e.contentHash),
+        entries.map((e) => e.verdict),
+        entries.map((e) => JSON.stringify(e.flags)),
+        entries.map((e) => JSON.stringify(e.errors)),
+        entries.map((e) => e.noticeCode),
+        entries.map((e) => e.registerVersion),
+        entries.map((e) => e.registerHash),
+        entries.map((e) => e.topic),
+        entries.map((e) => e.kafkaPartition),
+        entries.map((e) => e.kafkaOffset),
+        entries.map((e) => e.receivedAt.toISOString()),
+        entries.map((e) => (e.event === null ? null : JSON.stringify(e.event))),
+        entries.map((e) => e.raw),
+        entries.map((e) => JSON.stringify(e.headers)),
+        entries.map((e) => e.prevHash),
+        entries.map((e) => e.entryHash),
+      ],
+    );
+  }
+
+  private async insertOutbox(
+    manager: EntityManager,
+    messages: readonly PlannedOutboxMessage[],
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox (topic, message_key, value, headers)
+       SELECT topic, message_key, value, headers::jsonb
+       FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS t(topic, message_key, value, headers)`,
+      [
+        messages.map((m) => m.topic),
+        messages.map((m) => m.key),
+        messages.map((m) => m.value),
+        messages.map((m) => JSON.stringify(m.headers)),
+      ],
+    );
+  }
+
+  /**
+   * Turns driver errors into LedgerExceptions. The driver's error is not kept as the cause: TypeORM's error
+   * carries the query parameters, which hold event content, and would reach the logs with it.
+   */
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof LedgerException) throw error;
+      const driverError = (error instanceof QueryFailedError ? error.driverError : error) as {
+        code?: unknown;
+        constraint?: unknown;
+      };
+      const sqlState = typeof driverError?.code === 'string' ? driverError.code : undefined;
+      const constraint = typeof driverError?.constraint === 'string' ? driverError.constraint : undefined;
+      const concurrency = sqlState === undefined ? undefined : CONCURRENCY_SQLSTATES.get(sqlState);
+      if (concurrency !== undefined) {
+        throw new LedgerException(
+          LedgerErrorCode.CONCURRENT_WRITE,
+          `ledger write not applied: ${concurrency}`,
+          {
+            sqlState,
+            constraint,
+          },
+        );
+      }
+      // Data exceptions (class 22) quote the offending value, which may come from an event; the others name only
+      // objects (tables, constraints, roles) or the connection, which operators need to see.
+      const message = (driverError as { message?: unknown })?.message;
+      const summary = typeof message === 'string' && !sqlState?.startsWith('22') ? message : undefined;
+      throw new LedgerException(
+        LedgerErrorCode.DATABASE_FAILURE,
+        `ledger database operation failed${sqlState ? ` (SQLSTATE ${sqlState})` : ''}${summary ? `: ${summary}` : ''}`,
+        { sqlState, constraint },
+      );
+    }
+  }
+}
+
+const SELECT_ENTRIES = `SELECT id, chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors,
+  notice_code, register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event, raw,
+  headers, prev_hash, entry_hash FROM audit_entry`;
+
+function storedEntryFromRow(row: AuditEntryRow): StoredAuditEntry {
+  return {
+    id: String(row.id),
+    chainId: row.chain_id,
+    chainSeq: Number(row.chain_seq),
+    kind: row.kind,
+    eventId: row.event_id,
+    contentHash: row.content_hash,
+    verdict: row.verdict,
+    flags: row.flags,
+    errors: row.errors,
+    noticeCode: row.notice_code,
+    registerVersion: row.register_version,
+    registerHash: row.register_hash,
+    topic: row.topic,
+    kafkaPartition: row.kafka_partition,
+    kafkaOffset: String(row.kafka_offset),
+    receivedAt: row.received_at,
+    event: row.event,
+    raw: row.raw,
+    headers: row.headers,
+    prevHash: row.prev_hash,
+    entryHash: row.entry_hash,
+  };
+}
+
+function trailEntryFromEntity(entity: AuditEntryEntity): TrailEntry {
+  return {
+    id: String(entity.id),
+    chainId: entity.chainId,
+    seq: Number(entity.chainSeq),
+    kind: entity.kind,
+    eventId: entity.eventId,
+    contentHash: entity.contentHash,
+    verdict: entity.verdict,
+    flags: entity.flags,
+    errors: entity.errors,
+    notice: entity.noticeCode,
+    registerVersion: entity.registerVersion,
+    registerHash: entity.registerHash,
+    topic: entity.topic,
+    partition: entity.kafkaPartition,
+    offset: String(entity.kafkaOffset),
+    receivedAt: entity.receivedAt.toISOString(),
+    recordedAt: entity.recordedAt.toISOString(),
+    event: entity.event,
+    raw: entity.raw,
+    headers: entity.headers,
+    prevHash: entity.prevHash,
+    entryHash: entity.entryHash,
+  };
+}
+
+function outboxMessageFromRow(row: OutboxRow): OutboxMessage {
+  return {
+    id: String(row.id),
+    topic: row.topic,
+    key: row.message_key,
+    value: row.value,
+    headers: row.headers,
+    createdAt: row.created_at.toISOString(),
+  };
+}
