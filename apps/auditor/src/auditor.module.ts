@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EnvironmentDto } from '#libs/infrastructure/src/config/environment.dto.js';
+import { kafkaLogCreator } from '#libs/infrastructure/src/kafka/kafka-logging.js';
 import { LedgerModule } from '#libs/ledger/src/ledger.module.js';
 import type { Register } from '#libs/register/src/register.js';
 import { ENVIRONMENT, KAFKA, LOGGER, REGISTER } from './auditor.tokens.js';
@@ -42,6 +43,7 @@ export class AuditorModule {
               clientId: `${environment.KAFKA_CLIENT_ID}-outbox`,
               brokers: environment.KAFKA_BROKERS.split(','),
               logLevel: logLevel.WARN,
+              logCreator: kafkaLogCreator(logger),
             }),
         },
         AuditorMetrics,

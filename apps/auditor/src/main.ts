@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadEnvironment, type EnvironmentDto } from '#libs/infrastructure/src/config/environment.dto.js';
 import { BatchKafkaServer } from '#libs/infrastructure/src/kafka/batch-kafka.server.js';
+import { kafkaLogCreator } from '#libs/infrastructure/src/kafka/kafka-logging.js';
 import { createLogger, PinoNestLogger } from '#libs/infrastructure/src/logging/logger.js';
 import { defaultRegisterDir, loadRegister } from '#libs/register/src/index.js';
 import { AuditorModule } from './auditor.module.js';
@@ -53,6 +54,7 @@ export async function startAuditor(environment: EnvironmentDto = loadEnvironment
             clientId: environment.KAFKA_CLIENT_ID,
             brokers: environment.KAFKA_BROKERS.split(','),
             logLevel: logLevel.WARN,
+            logCreator: kafkaLogCreator(logger),
           },
           consumer: { groupId: environment.KAFKA_GROUP_ID, sessionTimeout: 30_000, heartbeatInterval: 3_000 },
         },
