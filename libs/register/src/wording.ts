@@ -5,13 +5,23 @@
 
 const TRAILING_FOR_EXAMPLE = /forexample$/;
 
+const KEY_CACHE_LIMIT = 20_000;
+const keyCache = new Map<string, string>();
+
 /** The comparison key of a text: its letters and digits, lower-cased, without a trailing "for example". */
 export function wordingKey(text: string): string {
-  const key = text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
-  return key.replace(TRAILING_FOR_EXAMPLE, '');
+  // Publishers repeat the same few hundred wordings; Unicode normalisation dominates the checker's time without this.
+  let key = keyCache.get(text);
+  if (key === undefined) {
+    key = text
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .replace(TRAILING_FOR_EXAMPLE, '');
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(text, key);
+  }
+  return key;
 }
 
 const HEAD_SEPARATORS = [' - ', ' – ', ':', ' ('];
