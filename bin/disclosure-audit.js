@@ -10,5 +10,10 @@ if (!existsSync(main)) {
   );
   process.exit(2);
 }
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { runCli } = await import(main);
 process.exitCode = await runCli(process.argv.slice(2));
