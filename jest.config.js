@@ -46,7 +46,7 @@ export default {
     {
       displayName: 'unit',
       ...typescriptAsEsm,
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'],
     },
     {
       displayName: 'integration',
