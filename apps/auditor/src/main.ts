@@ -56,7 +56,11 @@ export async function startAuditor(environment: EnvironmentDto = loadEnvironment
             logLevel: logLevel.WARN,
             logCreator: kafkaLogCreator(logger),
           },
-          consumer: { groupId: environment.KAFKA_GROUP_ID, sessionTimeout: 30_000, heartbeatInterval: 3_000 },
+          consumer: {
+            groupId: environment.KAFKA_GROUP_ID,
+            sessionTimeout: environment.KAFKA_SESSION_TIMEOUT_MS,
+            heartbeatInterval: Math.min(3_000, Math.floor(environment.KAFKA_SESSION_TIMEOUT_MS / 3)),
+          },
         },
         topics: [environment.DISCLOSURES_TOPIC],
         maxBatchMessages: environment.BATCH_MAX_MESSAGES,

@@ -1,12 +1,27 @@
 import type { IHeaders } from 'kafkajs';
 
+const UNSTORABLE_CHARACTERS =
+  /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text the trail can store. Postgres text and jsonb refuse NUL, and the ledger refuses a whole batch that holds one,
+ * so a single hostile header or a parser message quoting a NUL byte would stall the partition forever. Such
+ * characters are written as their JSON escape instead, which keeps what was sent visible to the reader.
+ */
+export function storableText(text: string): string {
+  return text.replace(
+    UNSTORABLE_CHARACTERS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Kafka header values as text; a repeated header keeps its last value, as CloudEvents readers do. */
 export function headersAsText(headers: IHeaders): Record<string, string> {
   const text: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     if (last === undefined) continue;
-    text[name] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+    text[storableText(name)] = storableText(Buffer.isBuffer(last) ? last.toString('utf8') : String(last));
   }
   return text;
 }

@@ -10,7 +10,7 @@ import type { Register } from '#libs/register/src/register.js';
 import { LOGGER, REGISTER } from '../auditor.tokens.js';
 import { AuditorMetrics } from '../observability/auditor-metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
-import { headersAsText, kafkaTimestampIso } from './kafka-message.js';
+import { headersAsText, kafkaTimestampIso, storableText } from './kafka-message.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -97,7 +97,7 @@ function toLedgerRecord(
     eventId: judgement.eventId,
     verdict: judgement.verdict,
     flags: judgement.flags,
-    errors: judgement.errors,
+    errors: judgement.errors.map(storableText),
     notice: judgement.notice,
     register: { versionId: version.id, contentHash: version.contentHash },
     event: judgement.event as unknown as Record<string, unknown> | null,

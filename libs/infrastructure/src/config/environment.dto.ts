@@ -76,6 +76,13 @@ export class EnvironmentDto {
   /** Partitions processed at once by one auditor instance. */
   PARTITIONS_CONCURRENTLY: number = 3;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  /** How long the broker waits for a silent instance before giving its partitions to the others. */
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 }

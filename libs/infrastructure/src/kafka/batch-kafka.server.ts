@@ -71,7 +71,8 @@ export class BatchKafkaServer extends ServerKafka {
           const result: unknown = await handler(batch);
           if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
           payload.resolveOffset(lastOffset);
-          await payload.commitOffsetsIfNecessary();
+          // With autoCommit off, kafkajs commits only the offsets it is given.
+          await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
           await payload.heartbeat();
         }
       },
