@@ -29,6 +29,9 @@ export class AuditorInstance {
   ): Promise<AuditorInstance> {
     const httpPort = await freePort();
     return new AuditorInstance(name, httpPort, repoRoot, join(logDir, `${name}.log`), {
+      // A killed instance holds its partitions until its session times out; short sessions let kills land on busy
+      // auditors instead of on a group that is still waiting for the last one.
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
       ...process.env,
       ...environment,
       KAFKA_CLIENT_ID: `${environment.KAFKA_CLIENT_ID ?? 'chaos-auditor'}-${name}`,
