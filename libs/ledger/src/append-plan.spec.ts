@@ -1,6 +1,7 @@
+import { disclosureEvent } from '#libs/testing/src/event-factory.js';
 import { disclosureRecord, rejectedRecord } from '#libs/testing/src/ledger-test-database.js';
 
-import { offsetKey, planAppend, type LedgerState } from './append-plan.js';
+import { AppendPlanner, offsetKey, planAppend, type LedgerState } from './append-plan.js';
 import { computeEntryHash, contentHashOf, GENESIS_PREV_HASH } from './entry-hash.js';
 import type { LedgerRecord } from './ledger.types.js';
 import { normaliseRecords } from './record-validation.js';
@@ -176,5 +177,35 @@ describe('planAppend', () => {
     expect(disclosure.event).not.toBeNull();
     expect(rejected.raw).not.toBeNull();
     expect(rejected.event).toBeNull();
+  });
+});
+
+describe('AppendPlanner', () => {
+  it('plans a slice at a time exactly what planAppend plans at once', () => {
+    const eventOf = (id: string) =>
+      ({ ...disclosureEvent(), eventId: id }) as unknown as Record<string, unknown>;
+    const repeated = eventOf('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9d11');
+    const records = normaliseRecords([
+      disclosureRecord({ partition: 0, offset: '1', event: repeated }),
+      disclosureRecord({ partition: 1, offset: '1', flags: [{ code: 'C', severity: 'high', message: 'm' }] }),
+      disclosureRecord({ partition: 0, offset: '1' }), // redelivered
+      disclosureRecord({ partition: 0, offset: '2', event: repeated }), // the same event again
+      disclosureRecord({ partition: 0, offset: '3', event: { ...repeated, purpose: 'other' } }), // conflict
+      rejectedRecord({ partition: 1, offset: '2' }),
+      disclosureRecord({ partition: 0, offset: '4' }),
+    ]);
+    const state: LedgerState = { heads: new Map(), recordedOffsets: new Set(), knownEvents: new Map() };
+    const whole = planAppend(records, state, topics);
+
+    const planner = new AppendPlanner(records, state, topics);
+    const slices: number[] = [];
+    while (!planner.done) slices.push(planner.next(2).length);
+
+    expect(slices).toEqual([2, 0, 2, 1]);
+    expect(planner.plan).toEqual(whole);
+    expect(whole).toMatchObject({ duplicates: 2, redelivered: 1, conflicts: 1 });
+    expect(whole.entries.map((entry) => entry.entryHash)).toEqual(
+      whole.entries.map((entry) => computeEntryHash(entry.prevHash, entry)),
+    );
   });
 });

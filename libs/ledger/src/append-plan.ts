@@ -24,6 +24,8 @@ export interface LedgerState {
 export interface PlannedEntry extends AuditEntryValues {
   prevHash: string;
   entryHash: string;
+  /** `canonicalJson(event)` (or null), kept so that the row is written from the text that was hashed. */
+  canonicalEvent: string | null;
 }
 
 export interface PlannedOutboxMessage {
@@ -55,19 +57,54 @@ export function planAppend(
   state: LedgerState,
   topics: OutputTopics,
 ): AppendPlan {
-  const heads = new Map(state.heads);
-  const seenOffsets = new Set(state.recordedOffsets);
-  const knownEvents = new Map<string, KnownEventEntry[]>();
-  for (const [eventId, known] of state.knownEvents) knownEvents.set(eventId, [...known]);
+  const planner = new AppendPlanner(records, state, topics);
+  while (!planner.done) planner.next(records.length);
+  return planner.plan;
+}
 
-  const plan: AppendPlan = { entries: [], outbox: [], duplicates: 0, redelivered: 0, conflicts: 0 };
+/**
+ * {@link planAppend} a slice at a time, so that the entries planned so far can be on their way to the database
+ * while the rest are hashed. `plan` holds everything decided so far; it is the whole plan once `done`.
+ */
+export class AppendPlanner {
+  readonly plan: AppendPlan = { entries: [], outbox: [], duplicates: 0, redelivered: 0, conflicts: 0 };
+  private readonly heads: Map<string, ChainHead>;
+  private readonly seenOffsets: Set<string>;
+  private readonly knownEvents = new Map<string, KnownEventEntry[]>();
+  private position = 0;
 
-  for (const record of records) {
+  constructor(
+    private readonly records: readonly NormalisedRecord[],
+    state: LedgerState,
+    private readonly topics: OutputTopics,
+  ) {
+    this.heads = new Map(state.heads);
+    this.seenOffsets = new Set(state.recordedOffsets);
+    for (const [eventId, known] of state.knownEvents) this.knownEvents.set(eventId, [...known]);
+  }
+
+  get done(): boolean {
+    return this.position >= this.records.length;
+  }
+
+  /** Plans up to `limit` more records; returns the entries among them (skipped records have none). */
+  next(limit: number): PlannedEntry[] {
+    const planned: PlannedEntry[] = [];
+    const end = Math.min(this.records.length, this.position + limit);
+    for (; this.position < end; this.position++) {
+      const entry = this.planRecord(this.records[this.position]);
+      if (entry !== null) planned.push(entry);
+    }
+    return planned;
+  }
+
+  private planRecord(record: NormalisedRecord): PlannedEntry | null {
+    const { plan, heads, seenOffsets, knownEvents } = this;
     const sourceKey = offsetKey(record.topic, record.partition, record.offset);
     if (seenOffsets.has(sourceKey)) {
       plan.duplicates++;
       plan.redelivered++;
-      continue;
+      return null;
     }
     seenOffsets.add(sourceKey);
 
@@ -76,7 +113,7 @@ export function planAppend(
       const known = knownEvents.get(record.eventId) ?? [];
       if (known.some((entry) => entry.contentHash === record.contentHash)) {
         plan.duplicates++;
-        continue;
+        return null;
       }
       if (known.some((entry) => entry.kind === 'disclosure')) {
         kind = 'conflict';
@@ -87,7 +124,7 @@ export function planAppend(
     }
 
     const head = heads.get(record.chainId) ?? { seq: 0, entryHash: GENESIS_PREV_HASH };
-    const values: AuditEntryValues = {
+    const entry: PlannedEntry = {
       chainId: record.chainId,
       chainSeq: head.seq + 1,
       kind,
@@ -107,16 +144,19 @@ export function planAppend(
       // Disclosures are kept as the validated event; the original bytes matter only for what could not be read.
       raw: kind === 'rejected' ? record.raw : null,
       headers: record.headers,
+      prevHash: head.entryHash,
+      entryHash: '',
+      canonicalEvent: record.canonicalEvent,
     };
-    const entryHash = computeEntryHash(head.entryHash, values);
-    const entry: PlannedEntry = { ...values, prevHash: head.entryHash, entryHash };
+    // prevHash and entryHash are not hashed fields, so hashing the entry itself is hashing its values.
+    entry.entryHash = computeEntryHash(head.entryHash, entry, record.canonicalEvent);
     plan.entries.push(entry);
-    heads.set(record.chainId, { seq: entry.chainSeq, entryHash });
+    heads.set(record.chainId, { seq: entry.chainSeq, entryHash: entry.entryHash });
 
-    const message = outboxMessageFor(entry, record, topics);
+    const message = outboxMessageFor(entry, record, this.topics);
     if (message !== null) plan.outbox.push(message);
+    return entry;
   }
-  return plan;
 }
 
 /**

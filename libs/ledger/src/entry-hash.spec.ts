@@ -4,7 +4,11 @@ import { join } from 'node:path';
 
 import { planAppend } from './append-plan.js';
 
+import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+
 import {
+  canonicalEventOf,
+  canonicalHashedFields,
   computeEntryHash,
   contentHashOf,
   entryHashInput,
@@ -189,5 +193,75 @@ describe('the worked example in docs/audit-trail.md', () => {
     expect(entries.map((entry) => entryHashInput(entry.prevHash, entry))).toEqual(hashedTexts);
     expect(entries.map((entry) => entry.entryHash)).toEqual(statedHashes);
     expect(doc).toContain(`Its \`content_hash\` is \`${contentHashOf(event)}\``);
+  });
+});
+
+describe('canonicalHashedFields (the hot path form of the recipe)', () => {
+  const awkwardEvent = {
+    zeta: 'line\nfeed "quoted" back\\slash \u0001 control',
+    alpha: { nested: ['é', '😀', 1.5, -0, 1e21, true, null], Ünicode: 'ü' },
+    eventId: '6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9d11',
+  };
+  const variants: [string, (values: AuditEntryValues) => void][] = [
+    ['a rejected message', () => undefined],
+    [
+      'a flagged disclosure with an awkward event',
+      (values) => {
+        values.kind = 'disclosure';
+        values.verdict = 'flagged';
+        values.eventId = awkwardEvent.eventId;
+        values.event = awkwardEvent;
+        values.contentHash = contentHashOf(awkwardEvent);
+        values.raw = null;
+        values.flags = [{ code: 'C', severity: 'high', message: 'tab\there, emoji 😀' }];
+        values.noticeCode = 'housing';
+      },
+    ],
+    [
+      'strings that JSON escapes, non-ASCII and surrogate pairs in every text field',
+      (values) => {
+        values.chainId = 'tópic\t"x"/3';
+        values.topic = 'tópic\t"x"';
+        values.kafkaPartition = 3;
+        values.chainSeq = 9_007_199_254_740_991;
+        values.kafkaOffset = '9223372036854775807';
+        values.registerVersion = 'v\u2028😀';
+        values.registerHash = 'back\\slash';
+        values.errors = ['\u0000 nul', '\u001f'];
+        values.headers = { b: '2', a: '😀', é: '\r\n' };
+        values.raw = Buffer.from([0, 255, 10]);
+      },
+    ],
+  ];
+
+  it.each(variants)('gives the text of canonicalJson(hashedFields(...)) for %s', (_name, change) => {
+    const values = sampleValues();
+    change(values);
+    const generic = canonicalJson(hashedFields(values));
+    expect(canonicalHashedFields(values)).toBe(generic);
+    expect(canonicalHashedFields(values, values.event === null ? null : canonicalJson(values.event))).toBe(
+      generic,
+    );
+    expect(JSON.parse(generic)).toEqual(JSON.parse(JSON.stringify(hashedFields(values))));
+  });
+
+  it('refuses an unpaired surrogate in a text field as the canonicaliser does', () => {
+    const values = sampleValues();
+    values.registerVersion = 'v\ud800';
+    expect(() => canonicalHashedFields(values)).toThrow(/unpaired UTF-16 surrogate/);
+  });
+
+  it('uses the canonical event text it is given, which is why callers must pass the exact canonical form', () => {
+    const values = sampleValues();
+    values.event = { a: 1 };
+    expect(canonicalHashedFields(values, '{"a":1}')).toContain('"event":{"a":1}');
+    expect(canonicalHashedFields(values, '{"a":2}')).toContain('"event":{"a":2}');
+  });
+
+  it('gives the content hash of the canonical event text it returns', () => {
+    const { canonicalEvent, contentHash } = canonicalEventOf({ b: [2, 1], a: 'x' });
+    expect(canonicalEvent).toBe('{"a":"x","b":[2,1]}');
+    expect(contentHash).toBe(createHash('sha256').update(canonicalEvent, 'utf8').digest('hex'));
+    expect(contentHash).toBe(contentHashOf({ a: 'x', b: [2, 1] }));
   });
 });

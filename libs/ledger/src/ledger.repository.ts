@@ -1,11 +1,15 @@
+import { pipeline } from 'node:stream/promises';
+
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, MoreThan, QueryFailedError, type EntityManager } from 'typeorm';
 
 import { TOPICS } from '#libs/contracts/src/codes.js';
 
 import {
   offsetKey,
-  planAppend,
+  AppendPlanner,
   type ChainHead,
   type KnownEventEntry,
   type LedgerState,
@@ -13,6 +17,7 @@ import {
   type PlannedOutboxMessage,
 } from './append-plan.js';
 import { ChainVerifier, type StoredAuditEntry } from './chain-verifier.js';
+import { AUDIT_ENTRY_COPY_COLUMNS, auditEntryCopyRows } from './copy-rows.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import type {
@@ -31,6 +36,18 @@ export const LEDGER_OUTPUT_TOPICS = Symbol('LEDGER_OUTPUT_TOPICS');
 export const DEFAULT_OUTPUT_TOPICS: OutputTopics = { flagged: TOPICS.flagged, deadLetter: TOPICS.deadLetter };
 
 const VERIFY_PAGE_SIZE = 2_000;
+
+/** Entries per COPY chunk: a few hundred kilobytes, enough to keep the server busy while the next are hashed. */
+const COPY_CHUNK_ROWS = 200;
+
+function* copyChunks(firstEntries: PlannedEntry[], planner: AppendPlanner): Generator<Buffer> {
+  let entries = firstEntries;
+  for (;;) {
+    if (entries.length > 0) yield Buffer.from(auditEntryCopyRows(entries), 'utf8');
+    if (planner.done) return;
+    entries = planner.next(COPY_CHUNK_ROWS);
+  }
+}
 
 /** SQLSTATEs after which the whole batch can simply be tried again. */
 const CONCURRENCY_SQLSTATES: ReadonlyMap<string, string> = new Map([
@@ -63,6 +80,17 @@ interface AuditEntryRow {
   entry_hash: string;
 }
 
+/** One row of the state query: `what` says which of the three questions it answers. */
+interface StateRow {
+  what: 'head' | 'offset' | 'disclosure' | 'conflict';
+  /** chain_id, topic or event_id. */
+  text_key: string;
+  /** chain_seq, or partition/offset. */
+  number_key: string | null;
+  /** entry_hash or content_hash. */
+  hash: string | null;
+}
+
 interface OutboxRow {
   id: string;
   topic: string;
@@ -75,9 +103,10 @@ interface OutboxRow {
 /**
  * Every database call of the ledger. Services depend on this class only.
  *
- * Writes are one transaction per batch, with one multi-row INSERT per table, so a batch of a thousand messages
- * costs a handful of round trips; the trail's integrity rules (hash chain, idempotency, outbox) are decided in
- * {@link planAppend} from what is read under the chains' advisory locks.
+ * Writes are one transaction per batch: the chains' locks, one query for the state, a COPY of the entries and one
+ * multi-row INSERT into the outbox, so a batch of a thousand messages costs a handful of round trips. The trail's
+ * integrity rules (hash chain, idempotency, outbox) are decided by {@link AppendPlanner} from what is read under
+ * the chains' advisory locks.
  */
 @Injectable()
 export class LedgerRepository {
@@ -103,13 +132,17 @@ export class LedgerRepository {
     return this.run(() =>
       this.dataSource.transaction(async (manager) => {
         const chainIds = [...new Set(normalised.map((record) => record.chainId))].sort();
-        // One fixed order for every writer, so that two batches sharing chains cannot deadlock on the locks.
-        for (const chainId of chainIds) {
-          await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [chainId]);
-        }
+        // One fixed order for every writer, so that two batches sharing chains cannot deadlock on the locks: a
+        // function scan returns the array's elements in order, so the locks are taken in that order. The state is
+        // read by a later statement, whose snapshot sees whatever a writer that held a lock committed.
+        await manager.query(
+          'SELECT pg_advisory_xact_lock(hashtext(chain_id)) FROM unnest($1::text[]) AS c(chain_id)',
+          [chainIds],
+        );
         const state = await this.readState(manager, chainIds, normalised);
-        const plan = planAppend(normalised, state, this.topics);
-        await this.insertEntries(manager, plan.entries);
+        const planner = new AppendPlanner(normalised, state, this.topics);
+        await this.insertEntries(manager, planner);
+        const { plan } = planner;
         await this.insertOutbox(manager, plan.outbox);
         return {
           appended: plan.entries.length,
@@ -233,98 +266,96 @@ export class LedgerRepository {
     );
   }
 
+  /** Chain heads, recorded offsets and known events of the batch, in one round trip. */
   private async readState(
     manager: EntityManager,
     chainIds: readonly string[],
     records: readonly NormalisedRecord[],
   ): Promise<LedgerState> {
-    const headRows: { chain_id: string; chain_seq: string; entry_hash: string }[] = await manager.query(
-      `SELECT c.chain_id, h.chain_seq, h.entry_hash
+    const eventIds = [
+      ...new Set(records.flatMap((r) => (r.kind === 'disclosure' && r.eventId !== null ? [r.eventId] : []))),
+    ];
+    const ranges = offsetRanges(records);
+    // Recorded offsets are looked for within each partition's range in the batch: a join of the batch's offsets
+    // with audit_entry let the planner hash the whole table, a cost that grew with the trail. Disclosures and
+    // conflicts are asked for separately so that each matches the predicate of its partial index.
+    const rows: StateRow[] = await manager.query(
+      `SELECT 'head' AS what, c.chain_id AS text_key, h.chain_seq::text AS number_key, h.entry_hash AS hash
          FROM unnest($1::text[]) AS c(chain_id)
          CROSS JOIN LATERAL (
            SELECT chain_seq, entry_hash FROM audit_entry a
             WHERE a.chain_id = c.chain_id ORDER BY chain_seq DESC LIMIT 1
-         ) AS h`,
-      [chainIds],
-    );
-    const heads = new Map<string, ChainHead>(
-      headRows.map((row) => [row.chain_id, { seq: Number(row.chain_seq), entryHash: row.entry_hash }]),
+         ) AS h
+       UNION ALL
+       SELECT 'offset', a.topic, a.kafka_partition::text || '/' || a.kafka_offset::text, NULL
+         FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS p(topic, kafka_partition, low, high)
+         CROSS JOIN LATERAL (
+           SELECT topic, kafka_partition, kafka_offset FROM audit_entry a
+            WHERE a.topic = p.topic AND a.kafka_partition = p.kafka_partition
+              AND a.kafka_offset BETWEEN p.low AND p.high AND a.kafka_offset = ANY($6::bigint[])
+           OFFSET 0
+         ) AS a
+       UNION ALL
+       SELECT 'disclosure', event_id::text, NULL, content_hash FROM audit_entry
+        WHERE kind = 'disclosure' AND event_id = ANY($7::uuid[])
+       UNION ALL
+       SELECT 'conflict', event_id::text, NULL, content_hash FROM audit_entry
+        WHERE kind = 'conflict' AND event_id = ANY($7::uuid[])`,
+      [
+        chainIds,
+        ranges.map((range) => range.topic),
+        ranges.map((range) => range.partition),
+        ranges.map((range) => range.low.toString()),
+        ranges.map((range) => range.high.toString()),
+        records.map((r) => r.offset),
+        eventIds,
+      ],
     );
 
-    const offsetRows: { topic: string; kafka_partition: number; kafka_offset: string }[] =
-      await manager.query(
-        `SELECT a.topic, a.kafka_partition, a.kafka_offset
-         FROM audit_entry a
-         JOIN unnest($1::text[], $2::int[], $3::bigint[]) AS s(topic, kafka_partition, kafka_offset)
-           ON a.topic = s.topic AND a.kafka_partition = s.kafka_partition AND a.kafka_offset = s.kafka_offset`,
-        [records.map((r) => r.topic), records.map((r) => r.partition), records.map((r) => r.offset)],
-      );
-    const recordedOffsets = new Set(
-      offsetRows.map((row) => offsetKey(row.topic, row.kafka_partition, String(row.kafka_offset))),
-    );
-
-    const eventIds = [
-      ...new Set(records.flatMap((r) => (r.kind === 'disclosure' && r.eventId !== null ? [r.eventId] : []))),
-    ];
+    const heads = new Map<string, ChainHead>();
+    const recordedOffsets = new Set<string>();
     const knownEvents = new Map<string, KnownEventEntry[]>();
-    if (eventIds.length > 0) {
-      const eventRows: { event_id: string; kind: KnownEventEntry['kind']; content_hash: string }[] =
-        await manager.query(
-          `SELECT event_id, kind, content_hash FROM audit_entry
-            WHERE event_id = ANY($1::uuid[]) AND kind IN ('disclosure', 'conflict')`,
-          [eventIds],
-        );
-      for (const row of eventRows) {
-        const known = knownEvents.get(row.event_id) ?? [];
-        known.push({ kind: row.kind, contentHash: row.content_hash });
-        knownEvents.set(row.event_id, known);
+    for (const row of rows) {
+      switch (row.what) {
+        case 'head':
+          heads.set(row.text_key, { seq: Number(row.number_key), entryHash: row.hash as string });
+          break;
+        case 'offset': {
+          const separator = (row.number_key as string).indexOf('/');
+          const partition = Number((row.number_key as string).slice(0, separator));
+          recordedOffsets.add(
+            offsetKey(row.text_key, partition, (row.number_key as string).slice(separator + 1)),
+          );
+          break;
+        }
+        case 'disclosure':
+        case 'conflict': {
+          const known = knownEvents.get(row.text_key) ?? [];
+          known.push({ kind: row.what, contentHash: row.hash as string });
+          knownEvents.set(row.text_key, known);
+          break;
+        }
       }
     }
     return { heads, recordedOffsets, knownEvents };
   }
 
-  private async insertEntries(manager: EntityManager, entries: readonly PlannedEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    // JSON columns travel as text and are cast per element: pg would otherwise send a JavaScript array of
-    // objects as a Postgres array literal of "[object Object]".
-    await manager.query(
-      `INSERT INTO audit_entry (
-         chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors, notice_code,
-         register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event, raw, headers,
-         prev_hash, entry_hash)
-       SELECT chain_id, chain_seq, kind, event_id, content_hash, verdict, flags::jsonb, errors::jsonb, notice_code,
-         register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event::jsonb, raw,
-         headers::jsonb, prev_hash, entry_hash
-       FROM unnest(
-         $1::text[], $2::bigint[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::bigint[], $15::timestamptz[],
-         $16::text[], $17::bytea[], $18::text[], $19::text[], $20::text[]
-       ) AS t(chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors, notice_code,
-              register_version, register_hash, topic, kafka_partition, kafka_offset, received_at, event, raw,
-              headers, prev_hash, entry_hash)`,
-      [
-        entries.map((e) => e.chainId),
-        entries.map((e) => e.chainSeq),
-        entries.map((e) => e.kind),
-        entries.map((e) => e.eventId),
-        entries.map((e) => e.contentHash),
-        entries.map((e) => e.verdict),
-        entries.map((e) => JSON.stringify(e.flags)),
-        entries.map((e) => JSON.stringify(e.errors)),
-        entries.map((e) => e.noticeCode),
-        entries.map((e) => e.registerVersion),
-        entries.map((e) => e.registerHash),
-        entries.map((e) => e.topic),
-        entries.map((e) => e.kafkaPartition),
-        entries.map((e) => e.kafkaOffset),
-        entries.map((e) => e.receivedAt.toISOString()),
-        entries.map((e) => (e.event === null ? null : JSON.stringify(e.event))),
-        entries.map((e) => e.raw),
-        entries.map((e) => JSON.stringify(e.headers)),
-        entries.map((e) => e.prevHash),
-        entries.map((e) => e.entryHash),
-      ],
+  /**
+   * Plans and writes the entries: COPY into the transaction's own connection, so the rows commit or roll back with
+   * the rest of the batch, a chunk at a time, so that the server parses and indexes one chunk while the next is
+   * hashed. Leaves the planner done.
+   */
+  private async insertEntries(manager: EntityManager, planner: AppendPlanner): Promise<void> {
+    let firstEntries = planner.next(COPY_CHUNK_ROWS);
+    while (firstEntries.length === 0 && !planner.done) firstEntries = planner.next(COPY_CHUNK_ROWS);
+    if (firstEntries.length === 0) return;
+    const queryRunner = manager.queryRunner;
+    if (queryRunner === undefined) throw new Error('insertEntries must run inside a transaction');
+    const client = (await queryRunner.connect()) as PoolClient;
+    const copy = client.query(
+      copyFrom(`COPY audit_entry (${AUDIT_ENTRY_COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT text)`),
     );
+    await pipeline(copyChunks(firstEntries, planner), copy);
   }
 
   private async insertOutbox(
@@ -382,6 +413,34 @@ export class LedgerRepository {
       );
     }
   }
+}
+
+interface OffsetRange {
+  topic: string;
+  partition: number;
+  low: bigint;
+  high: bigint;
+}
+
+/** The lowest and highest offset of the batch in each (topic, partition). */
+export function offsetRanges(records: readonly NormalisedRecord[]): OffsetRange[] {
+  const ranges = new Map<string, OffsetRange>();
+  for (const record of records) {
+    const offset = BigInt(record.offset);
+    const range = ranges.get(record.chainId);
+    if (range === undefined) {
+      ranges.set(record.chainId, {
+        topic: record.topic,
+        partition: record.partition,
+        low: offset,
+        high: offset,
+      });
+    } else {
+      if (offset < range.low) range.low = offset;
+      if (offset > range.high) range.high = offset;
+    }
+  }
+  return [...ranges.values()];
 }
 
 const SELECT_ENTRIES = `SELECT id, chain_id, chain_seq, kind, event_id, content_hash, verdict, flags, errors,

@@ -1,5 +1,5 @@
 import { CanonicalJsonError } from '#libs/contracts/src/canonical-json.js';
-import { contentHashOf } from './entry-hash.js';
+import { canonicalEventOf } from './entry-hash.js';
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import type { LedgerFlag, LedgerRecord, RecordKind, Verdict } from './ledger.types.js';
 
@@ -23,6 +23,8 @@ export interface NormalisedRecord {
   registerVersion: string;
   registerHash: string;
   event: Record<string, unknown> | null;
+  /** The event's canonical JSON, made once: it gives the content hash, goes into the entry hash and is stored. */
+  canonicalEvent: string | null;
   raw: Buffer;
 }
 
@@ -30,6 +32,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_INT4 = 2 ** 31 - 1;
 const MAX_INT8 = 2n ** 63n - 1n;
 const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A plain character class is far cheaper than the lookarounds above and rules out almost every string. */
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
+
+function isUnstorable(text: string): boolean {
+  return MAYBE_UNSTORABLE.test(text) && UNSTORABLE_CHARACTER.test(text);
+}
 
 export function chainIdOf(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -130,23 +138,38 @@ export function normaliseRecord(record: LedgerRecord, index: number): Normalised
     registerVersion: record.register.versionId,
     registerHash: record.register.contentHash,
     event,
+    canonicalEvent: null,
     raw: record.raw,
   };
 
+  const unstorableProblem =
+    'holds a NUL character or an unpaired surrogate, which Postgres text and jsonb cannot keep';
+  // The event, by far the largest member, is not walked here: canonicalising it below finds the same strings.
+  normalised.event = null;
   const unstorable = findUnstorableString(normalised, '');
-  if (unstorable !== null) {
-    fail(
-      unstorable,
-      'holds a NUL character or an unpaired surrogate, which Postgres text and jsonb cannot keep',
-    );
-  }
+  normalised.event = event;
+  if (unstorable !== null) fail(unstorable, unstorableProblem);
   if (event !== null) {
+    let canonical: { canonicalEvent: string; contentHash: string };
     try {
-      normalised.contentHash = contentHashOf(event);
+      canonical = canonicalEventOf(event);
     } catch (error) {
-      if (error instanceof CanonicalJsonError) fail(`event (${error.path})`, 'is not plain JSON');
-      throw error;
+      if (!(error instanceof CanonicalJsonError)) throw error;
+      // An unpaired surrogate is refused by the canonicaliser too; name it as the walk would have.
+      const unstorableInEvent = findUnstorableString(event, 'event');
+      return fail(
+        unstorableInEvent ?? `event (${error.path})`,
+        unstorableInEvent === null ? 'is not plain JSON' : unstorableProblem,
+      );
     }
+    // Canonical JSON writes NUL as the escape \u0000; the text may also just hold a backslash before "u0000", so
+    // only a hit needs the walk that decides and names the member.
+    if (canonical.canonicalEvent.includes('\\u0000')) {
+      const unstorableInEvent = findUnstorableString(event, 'event');
+      if (unstorableInEvent !== null) fail(unstorableInEvent, unstorableProblem);
+    }
+    normalised.canonicalEvent = canonical.canonicalEvent;
+    normalised.contentHash = canonical.contentHash;
   }
   return normalised;
 }
@@ -178,12 +201,11 @@ function findUnstorableString(value: unknown, path: string): string | null {
 }
 
 function holdsUnstorableString(value: unknown): boolean {
-  if (typeof value === 'string') return UNSTORABLE_CHARACTER.test(value);
+  if (typeof value === 'string') return isUnstorable(value);
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Date)
     return false;
   for (const key in value) {
-    if (UNSTORABLE_CHARACTER.test(key) || holdsUnstorableString((value as Record<string, unknown>)[key]))
-      return true;
+    if (isUnstorable(key) || holdsUnstorableString((value as Record<string, unknown>)[key])) return true;
   }
   return false;
 }
