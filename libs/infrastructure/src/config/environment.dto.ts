@@ -74,7 +74,7 @@ export class EnvironmentDto {
   @Min(1)
   @Max(64)
   /** Partitions processed at once by one auditor instance. */
-  PARTITIONS_CONCURRENTLY: number = 3;
+  PARTITIONS_CONCURRENTLY: number = 6;
 
   @Transform(toInt)
   @IsInt()
