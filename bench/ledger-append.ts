@@ -3,11 +3,11 @@
  * and not the test runner: batches of 1,000 ~400-byte disclosures (one in ten flagged), first one writer spanning
  * three partitions, then three writers at once, each on its own partition. It creates and drops its own database.
  *
- *   npm run build && node dist/libs/ledger/src/append-throughput.bench.js [batches]
+ *   npm run bench:ledger [-- batches]
  */
-import { createDataSource } from './data-source.js';
-import { LedgerRepository } from './ledger.repository.js';
-import type { LedgerRecord } from './ledger.types.js';
+import { createDataSource } from '#libs/ledger/src/data-source.js';
+import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
+import type { LedgerRecord } from '#libs/ledger/src/ledger.types.js';
 import { disclosureEvent, without } from '#libs/testing/src/event-factory.js';
 import {
   createRunDatabase,
