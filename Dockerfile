@@ -3,7 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# --ignore-scripts: the package's `prepare` builds from sources that are not copied yet.
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
@@ -14,11 +15,12 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The register is read at start-up from register/ beside package.json (REGISTER_DIR overrides it).
 COPY register ./register
 COPY bin ./bin
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/auditor/src/main.js"]
+# Migrations first (idempotent), then the auditor.
+CMD ["sh", "-c", "node bin/disclosure-audit.js migrate && exec node dist/apps/auditor/src/main.js"]
