@@ -1,5 +1,12 @@
 import type { PlannedEntry } from './append-plan.js';
-import { AUDIT_ENTRY_COPY_COLUMNS, auditEntryCopyRows, copyBytea, copyText } from './copy-rows.js';
+import {
+  AUDIT_ENTRY_COPY_COLUMNS,
+  auditEntryCopyRows,
+  copyBytea,
+  copyText,
+  OUTBOX_COPY_COLUMNS,
+  outboxCopyRows,
+} from './copy-rows.js';
 
 function plannedEntry(overrides: Partial<PlannedEntry> = {}): PlannedEntry {
   return {
@@ -111,5 +118,43 @@ describe('COPY text format', () => {
   it('serialises the event when no canonical text is at hand', () => {
     const line = auditEntryCopyRows([plannedEntry({ canonicalEvent: null, event: { b: 1 } })]);
     expect(line.split('\t')[AUDIT_ENTRY_COPY_COLUMNS.indexOf('event')]).toBe('{"b":1}');
+  });
+
+  it('writes one outbox line per message, keeping a missing key null and header text intact', () => {
+    const lines = outboxCopyRows([
+      {
+        topic: 'disclosures.flagged.v1',
+        key: Buffer.from('k1', 'utf8'),
+        value: Buffer.from('{"a":"tab\there"}', 'utf8'),
+        headers: { 'content-type': 'application/json' },
+      },
+      {
+        topic: 'disclosures.dlq.v1',
+        key: null,
+        value: Buffer.from([0, 10, 255]),
+        headers: { 'x-reject-reasons': '["back\\slash","line\nbreak"]' },
+      },
+    ]).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+
+    const columns = (line: string) =>
+      Object.fromEntries(
+        line.split('\t').map((field, index) => [OUTBOX_COPY_COLUMNS[index], unescapeCopyText(field)]),
+      );
+    const flagged = columns(lines[0]);
+    expect(Object.keys(flagged)).toEqual([...OUTBOX_COPY_COLUMNS]);
+    expect(flagged).toMatchObject({
+      topic: 'disclosures.flagged.v1',
+      message_key: `\\x${Buffer.from('k1').toString('hex')}`,
+      value: `\\x${Buffer.from('{"a":"tab\there"}').toString('hex')}`,
+    });
+    expect(JSON.parse(flagged.headers as string)).toEqual({ 'content-type': 'application/json' });
+
+    const deadLetter = columns(lines[1]);
+    expect(deadLetter).toMatchObject({ topic: 'disclosures.dlq.v1', message_key: null, value: '\\x000aff' });
+    expect(JSON.parse(deadLetter.headers as string)).toEqual({
+      'x-reject-reasons': '["back\\slash","line\nbreak"]',
+    });
   });
 });

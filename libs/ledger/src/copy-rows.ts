@@ -1,4 +1,4 @@
-import type { PlannedEntry } from './append-plan.js';
+import type { PlannedEntry, PlannedOutboxMessage } from './append-plan.js';
 
 /**
  * Rows in PostgreSQL's COPY text format. COPY sends each value once as plain text, where an INSERT from arrays of
@@ -71,4 +71,21 @@ export function auditEntryCopyRows(entries: readonly PlannedEntry[]): string {
     );
   }
   return lines.join('');
+}
+
+/** The outbox columns that {@link outboxCopyRows} writes, in its order; id and created_at take their defaults. */
+export const OUTBOX_COPY_COLUMNS = ['topic', 'message_key', 'value', 'headers'] as const;
+
+/**
+ * One line per message, for `COPY outbox (OUTBOX_COPY_COLUMNS) FROM STDIN`. Parameter arrays made the driver build
+ * a quoted array literal of every value and header set, which cost more than the rows themselves.
+ */
+export function outboxCopyRows(messages: readonly PlannedOutboxMessage[]): string {
+  let rows = '';
+  for (const message of messages) {
+    rows +=
+      `${copyText(message.topic)}\t${copyBytea(message.key)}\t${copyBytea(message.value)}\t` +
+      `${copyText(JSON.stringify(message.headers))}\n`;
+  }
+  return rows;
 }

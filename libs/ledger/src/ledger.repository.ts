@@ -17,7 +17,12 @@ import {
   type PlannedOutboxMessage,
 } from './append-plan.js';
 import { ChainVerifier, type StoredAuditEntry } from './chain-verifier.js';
-import { AUDIT_ENTRY_COPY_COLUMNS, auditEntryCopyRows } from './copy-rows.js';
+import {
+  AUDIT_ENTRY_COPY_COLUMNS,
+  auditEntryCopyRows,
+  OUTBOX_COPY_COLUMNS,
+  outboxCopyRows,
+} from './copy-rows.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import type {
@@ -358,22 +363,19 @@ export class LedgerRepository {
     await pipeline(copyChunks(firstEntries, planner), copy);
   }
 
+  /** COPY, like the entries, into the transaction's own connection so that the messages commit with them. */
   private async insertOutbox(
     manager: EntityManager,
     messages: readonly PlannedOutboxMessage[],
   ): Promise<void> {
     if (messages.length === 0) return;
-    await manager.query(
-      `INSERT INTO outbox (topic, message_key, value, headers)
-       SELECT topic, message_key, value, headers::jsonb
-       FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[]) AS t(topic, message_key, value, headers)`,
-      [
-        messages.map((m) => m.topic),
-        messages.map((m) => m.key),
-        messages.map((m) => m.value),
-        messages.map((m) => JSON.stringify(m.headers)),
-      ],
+    const queryRunner = manager.queryRunner;
+    if (queryRunner === undefined) throw new Error('insertOutbox must run inside a transaction');
+    const client = (await queryRunner.connect()) as PoolClient;
+    const copy = client.query(
+      copyFrom(`COPY outbox (${OUTBOX_COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT text)`),
     );
+    await pipeline([Buffer.from(outboxCopyRows(messages), 'utf8')], copy);
   }
 
   /**
