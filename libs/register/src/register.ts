@@ -57,8 +57,6 @@ export interface RecipientReference {
   internal?: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 function startOfDayMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
@@ -146,8 +144,6 @@ export class Register {
     return this.data.controllers.find((controller) => controller.code === code)?.name;
   }
 
-  static readonly dayMs = DAY_MS;
-
   private indexPurposes(problems: RegisterProblem[]): void {
     for (const notice of this.data.notices) {
       for (const line of notice.purposes) {
@@ -213,15 +209,9 @@ export class Register {
         claim(headOf(line.text), line.head, where);
         claim(line.text, line.head, where);
         if (line.councilServices) this.councilServiceRecipients.add(line.head);
-        for (const name of line.names) {
-          const named = recipients.get(name);
-          if (named !== undefined && name !== line.head && !named.memberOf.includes(line.head)) {
-            named.memberOf.push(line.head);
-          }
-        }
       }
     }
-    // Names inside lines may refer to categories created by later files, so memberOf is completed in a second pass.
+    // Names inside lines may refer to categories that later files create, so memberships are read once all exist.
     for (const notice of this.data.notices) {
       for (const line of notice.recipients) {
         for (const name of line.names) {
