@@ -1,15 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { AsyncApiContract } from '#libs/testing';
 import { TOPICS } from './codes.js';
 import {
+  buildDeadLetterMessage,
+  buildFlaggedDisclosureMessage,
   deadLetterHeaders,
   DLQ_HEADERS,
   FLAG_CODES,
   FLAG_SEVERITIES,
   type FlaggedDisclosureMessage,
-} from './flagged-message.js';
+} from './output-messages.js';
 import { parseDisclosureMessage } from './parse-disclosure.js';
 import { sampleDisclosureEvent } from './sample-event.js';
 
@@ -54,26 +55,6 @@ function refsIn(node: unknown, found: string[] = []): string[] {
     else refsIn(value, found);
   }
   return found;
-}
-
-/** The flagged-message schema with the event schema file inlined, for Ajv. */
-function flaggedMessageValidator(): (value: unknown) => boolean {
-  const eventSchema = JSON.parse(
-    readFileSync(new URL('./disclosure-event.schema.json', docUrl), 'utf8'),
-  ) as object;
-  const inline = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(inline);
-    if (typeof node !== 'object' || node === null) return node;
-    const ref = (node as { $ref?: string }).$ref;
-    if (ref === './disclosure-event.schema.json') return { ...eventSchema, $schema: undefined };
-    if (ref?.startsWith('#/')) return inline(resolveLocal(ref));
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inline(value)]));
-  };
-  const schema = JSON.parse(JSON.stringify(inline(doc.components.schemas.FlaggedDisclosure))) as object;
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
-  addFormats.default(ajv);
-  const validate = ajv.compile(schema);
-  return (value) => validate(value);
 }
 
 describe('asyncapi.yaml', () => {
@@ -144,11 +125,17 @@ describe('asyncapi.yaml', () => {
     expect(flag.code.enum).toEqual(FLAG_CODES);
     expect(flag.severity.enum!.sort()).toEqual([...new Set(Object.values(FLAG_SEVERITIES))].sort());
   });
+});
 
-  it('describes the FlaggedDisclosureMessage type: a typed message validates against it', () => {
+describe('the builders of output messages, against asyncapi.yaml as @asyncapi/parser reads it', () => {
+  let contract: AsyncApiContract;
+  let flagged: FlaggedDisclosureMessage;
+
+  beforeAll(async () => {
+    contract = await AsyncApiContract.load();
     const parsed = parseDisclosureMessage(JSON.stringify(sampleDisclosureEvent()));
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-    const message: FlaggedDisclosureMessage = {
+    flagged = {
       eventId: parsed.event.eventId,
       verdict: 'flagged',
       flags: [
@@ -159,16 +146,85 @@ describe('asyncapi.yaml', () => {
       trail: { chain: 'disclosures.v1/0', seq: 1, entryHash: 'b'.repeat(64) },
       event: parsed.event,
     };
-    const validate = flaggedMessageValidator();
+    // The parser validates the whole document and resolves its references: slow on a busy machine.
+  }, 60_000);
 
-    expect(validate(message)).toBe(true);
-    expect(validate({ ...message, notice: null, registerVersion: null })).toBe(true);
-    expect(validate({ ...message, flags: [] })).toBe(false);
-    expect(validate({ ...message, verdict: 'compliant' })).toBe(false);
-    expect(validate({ ...message, extra: 1 })).toBe(false);
-    expect(validate({ ...message, flags: [{ code: 'NOT_A_FLAG', severity: 'high', message: 'x' }] })).toBe(
-      false,
+  const asConsumed = (message: { key: Buffer | null; value: Buffer; headers: Record<string, string> }) => ({
+    ...message,
+    headers: { ...message.headers },
+  });
+  const withPayload = (payload: unknown) => ({
+    key: null,
+    value: Buffer.from(JSON.stringify(payload)),
+    headers: {},
+  });
+
+  it('builds a flagged message the FlaggedDisclosure schema accepts, keyed by eventId', () => {
+    const message = buildFlaggedDisclosureMessage(flagged);
+
+    expect(contract.problems('flagged', asConsumed(message))).toEqual([]);
+    expect(message.key?.toString('utf8')).toBe(flagged.eventId);
+    expect(JSON.parse(message.value.toString('utf8'))).toEqual(flagged);
+    expect(
+      contract.problems('flagged', withPayload({ ...flagged, notice: null, registerVersion: null })),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['a register version as a bare string', { registerVersion: '2021-01-01' }],
+    ['no flags', { flags: [] }],
+    ['another verdict', { verdict: 'compliant' }],
+    ['an unknown member', { extra: 1 }],
+    ['an unknown flag code', { flags: [{ code: 'NOT_A_FLAG', severity: 'high', message: 'x' }] }],
+    ['a trail seq of 0', { trail: { chain: 'disclosures.v1/0', seq: 0, entryHash: 'b'.repeat(64) } }],
+  ])('refuses a flagged message with %s', (_what, change) => {
+    expect(contract.problems('flagged', withPayload({ ...flagged, ...change }))).not.toEqual([]);
+  });
+
+  it('builds a dead letter with the original bytes, key and headers, and the required headers in their formats', () => {
+    const original = {
+      key: Buffer.from('HSG-1'),
+      value: Buffer.from([0xff, 0x00, 0x41]),
+      headers: { ce_id: 'x' },
+    };
+    const message = buildDeadLetterMessage(original, ['purpose: is required'], {
+      topic: 'disclosures.v1',
+      partition: 2,
+      offset: '9007199254740993',
+    });
+
+    expect(contract.problems('deadLetter', asConsumed(message))).toEqual([]);
+    expect(message.value.equals(original.value)).toBe(true);
+    expect(message.key?.toString()).toBe('HSG-1');
+    expect(message.headers.ce_id).toBe('x');
+  });
+
+  it.each([
+    ['without x-source-offset', { 'x-source-offset': undefined }],
+    ['with a partition that is not a number', { 'x-source-partition': 'two' }],
+    ['with an offset that is not decimal', { 'x-source-offset': '0x10' }],
+    ['with reasons that are not JSON', { 'x-reject-reasons': 'purpose is required' }],
+  ])('refuses a dead letter %s', (_what, change) => {
+    const message = buildDeadLetterMessage({ key: null, value: Buffer.from('x'), headers: {} }, ['r'], {
+      topic: 'disclosures.v1',
+      partition: 0,
+      offset: '1',
+    });
+    const headers = Object.fromEntries(
+      Object.entries({ ...message.headers, ...change }).filter(([, value]) => value !== undefined),
+    ) as Record<string, string>;
+
+    expect(contract.problems('deadLetter', { ...message, headers })).not.toEqual([]);
+  });
+
+  it('lets an original header named like a dead-letter header be replaced, not kept', () => {
+    const message = buildDeadLetterMessage(
+      { key: null, value: Buffer.from('x'), headers: { 'x-source-topic': 'spoofed' } },
+      ['r'],
+      { topic: 'disclosures.v1', partition: 0, offset: '1' },
     );
+
+    expect(message.headers['x-source-topic']).toBe('disclosures.v1');
   });
 });
 

@@ -29,6 +29,8 @@ export {
   type TransportMode,
 } from './cloudevents.js';
 export {
+  buildDeadLetterMessage,
+  buildFlaggedDisclosureMessage,
   deadLetterHeaders,
   DLQ_HEADERS,
   FLAG_CODES,
@@ -38,9 +40,12 @@ export {
   type FlagCode,
   type FlagSeverity,
   type FlaggedDisclosureMessage,
+  type OutputMessage,
+  type OriginalMessage,
   type RegisterVersionReference,
   type TrailPosition,
-} from './flagged-message.js';
+} from './output-messages.js';
+export { ASYNCAPI_DOCUMENT_PATH } from './asyncapi-document.js';
 export { codePointLength, isRfc3339DateTime, isStorableText, isUuid } from './formats.js';
 export { COUNTRY_CODE_HINTS, ISO_3166_ALPHA2_CODES } from './iso-countries.js';
 export { canonicalJson, CanonicalJsonError } from './canonical-json.js';

@@ -123,7 +123,7 @@ describe('planAppend', () => {
       verdict: 'flagged',
       flags: [flag],
       notice: 'housing',
-      registerVersion: 'register-test-1',
+      registerVersion: { id: 'register-test-1', contentHash: 'c'.repeat(64) },
       trail: { chain: 'disclosures.v1/0', seq: 1, entryHash: result.entries[0].entryHash },
       event: record.event,
     });

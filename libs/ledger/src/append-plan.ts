@@ -1,3 +1,10 @@
+import {
+  buildDeadLetterMessage,
+  buildFlaggedDisclosureMessage,
+  type DisclosureEvent,
+  type Flag,
+} from '#libs/contracts';
+
 import { computeEntryHash, GENESIS_PREV_HASH, type AuditEntryValues } from './entry-hash.js';
 import type { EntryKind, OutputTopics } from './ledger.types.js';
 import type { NormalisedRecord } from './record-validation.js';
@@ -178,35 +185,36 @@ function outboxMessageFor(
   }
 }
 
+/**
+ * The flagged-topic message, built by the contract's builder. The ledger records whatever flags and event it is
+ * given; the auditor gives it the checker's flags and the validated event, which is what the contract describes.
+ */
 function flaggedMessage(entry: PlannedEntry, topics: OutputTopics): PlannedOutboxMessage {
-  const value = {
-    eventId: entry.eventId,
-    verdict: entry.verdict,
-    flags: entry.flags,
-    notice: entry.noticeCode,
-    registerVersion: entry.registerVersion,
-    trail: { chain: entry.chainId, seq: entry.chainSeq, entryHash: entry.entryHash },
-    event: entry.event,
-  };
   return {
     topic: topics.flagged,
-    key: entry.eventId === null ? null : Buffer.from(entry.eventId, 'utf8'),
-    value: Buffer.from(JSON.stringify(value), 'utf8'),
-    headers: { 'content-type': 'application/json' },
+    ...buildFlaggedDisclosureMessage({
+      eventId: entry.eventId as string,
+      verdict: 'flagged',
+      flags: entry.flags as Flag[],
+      notice: entry.noticeCode,
+      registerVersion: { id: entry.registerVersion, contentHash: entry.registerHash },
+      trail: { chain: entry.chainId, seq: entry.chainSeq, entryHash: entry.entryHash },
+      event: entry.event as unknown as DisclosureEvent,
+    }),
   };
 }
 
 function deadLetterMessage(record: NormalisedRecord, topics: OutputTopics): PlannedOutboxMessage {
   return {
     topic: topics.deadLetter,
-    key: record.key,
-    value: record.raw,
-    headers: {
-      ...record.headers,
-      'x-reject-reasons': JSON.stringify(record.errors),
-      'x-source-topic': record.topic,
-      'x-source-partition': String(record.partition),
-      'x-source-offset': record.offset,
-    },
+    ...buildDeadLetterMessage(
+      { key: record.key, value: record.raw, headers: record.headers },
+      record.errors,
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+      },
+    ),
   };
 }

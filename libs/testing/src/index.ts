@@ -1,3 +1,4 @@
+export * from './asyncapi-contract.js';
 export * from './event-factory.js';
 export * from './ledger-test-database.js';
 export * from './service-environment.js';

@@ -27,7 +27,11 @@ export interface Flag {
   message: string;
 }
 
-/** The register version in force at occurredAt; contentHash lets a reader fetch exactly that register. */
+/**
+ * The register version the disclosure was recorded against: the one in force at occurredAt, or for an event that
+ * predates the register (NOTICE_UNKNOWN) the one in force when it was recorded. contentHash lets a reader fetch
+ * exactly that register.
+ */
 export interface RegisterVersionReference {
   id: string;
   /** Hex SHA-256 of the register's content. */
@@ -52,7 +56,7 @@ export interface FlaggedDisclosureMessage {
   flags: Flag[];
   /** Code of the notice checked against: one that covers the event, else the closest; null for NOTICE_UNKNOWN. */
   notice: string | null;
-  /** Null only when the event predates the register (then NOTICE_UNKNOWN). */
+  /** The version the trail entry records; the schema also allows null, which this auditor never sends. */
   registerVersion: RegisterVersionReference | null;
   trail: TrailPosition;
   event: DisclosureEvent;
@@ -84,5 +88,53 @@ export function deadLetterHeaders(
     [DLQ_HEADERS.sourceTopic]: origin.topic,
     [DLQ_HEADERS.sourcePartition]: String(origin.partition),
     [DLQ_HEADERS.sourceOffset]: origin.offset,
+  };
+}
+
+/** A message ready for a Kafka producer; the topic is the deployment's, so it is not part of the message. */
+export interface OutputMessage {
+  key: Buffer | null;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** The `disclosures.flagged.v1` message (asyncapi.yaml FlaggedDisclosure) for one flagged disclosure. */
+export function buildFlaggedDisclosureMessage(message: FlaggedDisclosureMessage): OutputMessage {
+  const payload: FlaggedDisclosureMessage = {
+    eventId: message.eventId,
+    verdict: message.verdict,
+    flags: message.flags,
+    notice: message.notice,
+    registerVersion: message.registerVersion,
+    trail: message.trail,
+    event: message.event,
+  };
+  return {
+    key: Buffer.from(message.eventId, 'utf8'),
+    value: Buffer.from(JSON.stringify(payload), 'utf8'),
+    headers: { 'content-type': 'application/json' },
+  };
+}
+
+/** The message as it was received, which a dead letter carries back unchanged. */
+export interface OriginalMessage {
+  key: Buffer | null;
+  value: Buffer;
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `disclosures.dlq.v1` message (asyncapi.yaml RejectedMessage): the original key, bytes and headers, with the
+ * reasons and the origin in the headers of DLQ_HEADERS (which replace any the sender set under those names).
+ */
+export function buildDeadLetterMessage(
+  original: OriginalMessage,
+  reasons: readonly string[],
+  origin: DeadLetterOrigin,
+): OutputMessage {
+  return {
+    key: original.key,
+    value: original.value,
+    headers: { ...original.headers, ...deadLetterHeaders(reasons, origin) },
   };
 }
