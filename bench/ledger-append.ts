@@ -1,11 +1,16 @@
 /**
- * Measures LedgerRepository.appendBatch outside jest, so that a CPU profile (`node --cpu-prof`) shows the ledger
+ * Measures TrailAppendRepository.appendBatch outside jest, so that a CPU profile (`node --cpu-prof`) shows the ledger
  * and not the test runner: batches of 1,000 ~400-byte disclosures (one in ten flagged), first one writer spanning
  * three partitions, then three writers at once, each on its own partition. It creates and drops its own database.
  *
  *   npm run bench:ledger [-- batches]
  */
-import { createDataSource, LedgerRepository, type LedgerRecord } from '#libs/ledger';
+import {
+  createDataSource,
+  TrailAppendRepository,
+  TrailQueryRepository,
+  type LedgerRecord,
+} from '#libs/ledger';
 import {
   disclosureEvent,
   without,
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
   try {
     await migrateTestDatabase(database.url);
     await dataSource.initialize();
-    const ledger = new LedgerRepository(dataSource);
+    const ledger = new TrailAppendRepository(dataSource);
     await ledger.appendBatch(batch([0, 1, 2]));
 
     const oneWriter = Array.from({ length: batches }, () => batch([0, 1, 2]));
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
       return counts.reduce((sum, count) => sum + count, 0);
     });
 
-    const report = await ledger.verifyChains();
+    const report = await new TrailQueryRepository(dataSource).verifyChains();
     console.log(`verify: ok=${report.ok} entries=${report.entries} mismatches=${report.mismatches}`);
   } finally {
     await dataSource.destroy();

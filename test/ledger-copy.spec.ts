@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, LedgerRepository } from '#libs/ledger';
+import { createDataSource, TrailAppendRepository, TrailQueryRepository } from '#libs/ledger';
 import {
   disclosureEvent,
   createRunDatabase,
@@ -17,7 +17,8 @@ import {
  */
 let database: RunDatabase;
 let dataSource: DataSource;
-let ledger: LedgerRepository;
+let trailAppend: TrailAppendRepository;
+let trailQuery: TrailQueryRepository;
 let superuser: pg.Client;
 
 beforeAll(async () => {
@@ -25,7 +26,8 @@ beforeAll(async () => {
   await migrateTestDatabase(database.url);
   dataSource = createDataSource(database.url);
   await dataSource.initialize();
-  ledger = new LedgerRepository(dataSource);
+  trailAppend = new TrailAppendRepository(dataSource);
+  trailQuery = new TrailQueryRepository(dataSource);
   superuser = new pg.Client({ connectionString: database.url });
   await superuser.connect();
 });
@@ -54,18 +56,18 @@ describe('appending through COPY', () => {
     const allBytes = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
     const rejected = rejectedRecord({ raw: allBytes, errors: [awkward] });
 
-    const result = await ledger.appendBatch([disclosure, rejected]);
+    const result = await trailAppend.appendBatch([disclosure, rejected]);
     expect(result.appended).toBe(2);
 
-    const trail = await ledger.readTrail({ limit: 10 });
+    const trail = await trailQuery.readTrail({ limit: 10 });
     expect(trail).toHaveLength(2);
     expect(trail[0].event).toEqual(JSON.parse(JSON.stringify(event)));
     expect(trail[0].headers).toEqual(disclosure.source.headers);
     expect(trail[0].flags).toEqual(disclosure.flags);
-    expect(trail[0].notice).toBe(awkward);
+    expect(trail[0].noticeCode).toBe(awkward);
     expect(trail[1].raw).toEqual(allBytes);
     expect(trail[1].errors).toEqual([awkward]);
-    expect(await ledger.verifyChains()).toMatchObject({
+    expect(await trailQuery.verifyChains()).toMatchObject({
       ok: true,
       entries: 2,
       mismatches: 0,
@@ -101,8 +103,8 @@ describe('appending through COPY', () => {
 
   it('treats a batch of nothing but redeliveries as duplicates without writing', async () => {
     const record = disclosureRecord();
-    await ledger.appendBatch([record]);
-    const again = await ledger.appendBatch([record, record]);
+    await trailAppend.appendBatch([record]);
+    const again = await trailAppend.appendBatch([record, record]);
     expect(again).toMatchObject({ appended: 0, duplicates: 2, redelivered: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, LedgerRepository, type VerifyReport } from '#libs/ledger';
+import { createDataSource, TrailQueryRepository, type VerifyReport } from '#libs/ledger';
 
 export interface TrailRow {
   kind: 'disclosure' | 'rejected' | 'conflict';
@@ -83,7 +83,7 @@ export class TrailReader {
   }
 
   async verifyChains(): Promise<VerifyReport> {
-    return new LedgerRepository(this.dataSource).verifyChains();
+    return new TrailQueryRepository(this.dataSource).verifyChains();
   }
 
   async close(): Promise<void> {

@@ -1,53 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Logger } from 'pino';
-import { type EnvironmentDto, kafkaLogCreator } from '#libs/infrastructure';
+
+import { ConfigModule, ENVIRONMENT, type EnvironmentDto } from '#libs/infrastructure';
 import { LedgerModule } from '#libs/ledger';
-import type { Register } from '#libs/register';
-import { ENVIRONMENT, KAFKA, LOGGER, REGISTER } from './auditor.tokens.js';
-import { DisclosureBatchController } from './disclosures/disclosure-batch.controller.js';
-import { RecordDisclosuresUseCase } from './disclosures/record-disclosures.use-case.js';
-import { AuditorMetrics } from './observability/auditor-metrics.js';
-import { ObservabilityController } from './observability/observability.controller.js';
-import { OutboxRelay } from './outbox/outbox-relay.service.js';
 
-export interface AuditorModuleOptions {
-  environment: EnvironmentDto;
-  register: Register;
-  logger: Logger;
-}
+import { DisclosuresModule } from './disclosures/disclosures.module.js';
+import { KafkaModule } from './kafka/kafka.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 
+/**
+ * The auditor: Config (the validated environment), Observability (logger, metrics, health), Kafka (the one client
+ * and the batch transport), the ledger, Outbox (publishing flagged disclosures and dead letters) and Disclosures
+ * (judging and recording each batch).
+ */
 @Module({})
 export class AuditorModule {
-  static forRoot({ environment, register, logger }: AuditorModuleOptions): DynamicModule {
+  /** `environment` defaults to process.env, validated. */
+  static forRoot(environment?: EnvironmentDto): DynamicModule {
     return {
       module: AuditorModule,
       imports: [
-        LedgerModule.forRoot({
-          databaseUrl: environment.DATABASE_URL,
-          topics: { flagged: environment.FLAGGED_TOPIC, deadLetter: environment.DLQ_TOPIC },
-          poolSize: environment.PARTITIONS_CONCURRENTLY + 3,
-          applicationName: 'disclosure-auditor',
+        ConfigModule.forRoot(environment),
+        LedgerModule.forRootAsync({
+          inject: [ENVIRONMENT],
+          useFactory: (env: EnvironmentDto) => ({
+            databaseUrl: env.DATABASE_URL,
+            topics: { flagged: env.FLAGGED_TOPIC, deadLetter: env.DLQ_TOPIC },
+            poolSize: env.PARTITIONS_CONCURRENTLY + 3,
+            applicationName: 'disclosure-auditor',
+          }),
         }),
-      ],
-      controllers: [DisclosureBatchController, ObservabilityController],
-      providers: [
-        { provide: ENVIRONMENT, useValue: environment },
-        { provide: REGISTER, useValue: register },
-        { provide: LOGGER, useValue: logger },
-        {
-          provide: KAFKA,
-          useFactory: () =>
-            new Kafka({
-              clientId: `${environment.KAFKA_CLIENT_ID}-outbox`,
-              brokers: environment.KAFKA_BROKERS.split(','),
-              logLevel: logLevel.WARN,
-              logCreator: kafkaLogCreator(logger),
-            }),
-        },
-        AuditorMetrics,
-        OutboxRelay,
-        RecordDisclosuresUseCase,
+        ObservabilityModule,
+        KafkaModule,
+        OutboxModule,
+        DisclosuresModule,
       ],
     };
   }

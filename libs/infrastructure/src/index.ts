@@ -1,3 +1,4 @@
+export { ConfigModule, ENVIRONMENT } from './config/config.module.js';
 export {
   DEFAULT_DATABASE_URL,
   DEFAULT_KAFKA_BROKERS,

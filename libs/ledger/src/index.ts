@@ -1,21 +1,22 @@
-export {
-  assertWriterRole,
-  createDataSource,
-  LEDGER_ENTITIES,
-  LEDGER_WRITER_ROLE,
-  type LedgerDataSourceOptions,
-} from './data-source.js';
-export { AuditEntryEntity } from './entities/audit-entry.entity.js';
-export { OutboxMessageEntity } from './entities/outbox-message.entity.js';
+// Domain: pure rules of the trail.
+export { ChainVerifier, type VerifiedEntry } from './domain/chain-verifier.js';
 export {
   computeEntryHash,
   contentHashOf,
   entryHashInput,
   GENESIS_PREV_HASH,
   hashedFields,
-  type AuditEntryValues,
-} from './entry-hash.js';
+} from './domain/entry-hash.js';
 export { LedgerErrorCode, LedgerException } from './ledger.exception.js';
-export { LedgerModule, type LedgerModuleOptions } from './ledger.module.js';
-export { DEFAULT_OUTPUT_TOPICS, LEDGER_OUTPUT_TOPICS, LedgerRepository } from './ledger.repository.js';
 export type * from './ledger.types.js';
+// Persistence: Postgres, one repository per concern.
+export { LedgerModule, type LedgerModuleAsyncOptions, type LedgerModuleOptions } from './ledger.module.js';
+export {
+  assertWriterRole,
+  createDataSource,
+  LEDGER_WRITER_ROLE,
+  type LedgerDataSourceOptions,
+} from './persistence/data-source.js';
+export { OutboxRepository } from './persistence/outbox.repository.js';
+export { DEFAULT_OUTPUT_TOPICS, TrailAppendRepository } from './persistence/trail-append.repository.js';
+export { TrailQueryRepository } from './persistence/trail-query.repository.js';

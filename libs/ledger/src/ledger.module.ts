@@ -1,15 +1,36 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { assertWriterRole, createDataSource, type LedgerDataSourceOptions } from './data-source.js';
-import { LEDGER_OUTPUT_TOPICS, LedgerRepository } from './ledger.repository.js';
 import type { OutputTopics } from './ledger.types.js';
+import {
+  assertWriterRole,
+  createDataSource,
+  type LedgerDataSourceOptions,
+} from './persistence/data-source.js';
+import { OutboxRepository } from './persistence/outbox.repository.js';
+import { TrailAppendRepository } from './persistence/trail-append.repository.js';
+import { TrailQueryRepository } from './persistence/trail-query.repository.js';
 
-export interface LedgerModuleOptions extends Omit<LedgerDataSourceOptions, 'asWriter'> {
+export interface LedgerModuleOptions extends Omit<LedgerDataSourceOptions, 'asWriter' | 'migrations'> {
   databaseUrl: string;
   topics?: OutputTopics;
 }
 
+export interface LedgerModuleAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: InjectionToken[];
+  useFactory: (...injected: never[]) => LedgerModuleOptions;
+}
+
+const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 const LEDGER_DATA_SOURCE = Symbol('LEDGER_DATA_SOURCE');
 
 @Injectable()
@@ -22,19 +43,35 @@ class LedgerDataSourceCloser implements OnApplicationShutdown {
 }
 
 /**
- * Provides LedgerRepository on a DataSource that runs as the writer role. Start-up fails when the role is not in
- * force, rather than running with a connection that could alter the trail.
+ * Provides the ledger's repositories on one DataSource that runs as the writer role. Start-up fails when the role
+ * is not in force, rather than running with a connection that could alter the trail.
  */
 @Module({})
 export class LedgerModule {
   static forRoot(options: LedgerModuleOptions): DynamicModule {
+    return LedgerModule.forRootAsync({ useFactory: () => options });
+  }
+
+  /** Options from other providers, e.g. the validated environment. */
+  static forRootAsync(options: LedgerModuleAsyncOptions): DynamicModule {
     return {
       module: LedgerModule,
+      // One DataSource for the application: every feature module that imports nothing gets the same repositories.
+      global: true,
+      imports: options.imports ?? [],
       providers: [
         {
+          provide: LEDGER_OPTIONS,
+          useFactory: options.useFactory as (...injected: unknown[]) => LedgerModuleOptions,
+          inject: options.inject ?? [],
+        },
+        {
           provide: LEDGER_DATA_SOURCE,
-          useFactory: async (): Promise<DataSource> => {
-            const dataSource = createDataSource(options.databaseUrl, { ...options, asWriter: true });
+          useFactory: async (ledgerOptions: LedgerModuleOptions): Promise<DataSource> => {
+            const dataSource = createDataSource(ledgerOptions.databaseUrl, {
+              ...ledgerOptions,
+              asWriter: true,
+            });
             await dataSource.initialize();
             try {
               await assertWriterRole(dataSource);
@@ -44,17 +81,27 @@ export class LedgerModule {
             }
             return dataSource;
           },
+          inject: [LEDGER_OPTIONS],
         },
-        { provide: LEDGER_OUTPUT_TOPICS, useValue: options.topics ?? null },
         {
-          provide: LedgerRepository,
-          useFactory: (dataSource: DataSource, topics: OutputTopics | null) =>
-            new LedgerRepository(dataSource, topics ?? undefined),
-          inject: [LEDGER_DATA_SOURCE, LEDGER_OUTPUT_TOPICS],
+          provide: TrailAppendRepository,
+          useFactory: (dataSource: DataSource, ledgerOptions: LedgerModuleOptions) =>
+            new TrailAppendRepository(dataSource, ledgerOptions.topics),
+          inject: [LEDGER_DATA_SOURCE, LEDGER_OPTIONS],
+        },
+        {
+          provide: TrailQueryRepository,
+          useFactory: (dataSource: DataSource) => new TrailQueryRepository(dataSource),
+          inject: [LEDGER_DATA_SOURCE],
+        },
+        {
+          provide: OutboxRepository,
+          useFactory: (dataSource: DataSource) => new OutboxRepository(dataSource),
+          inject: [LEDGER_DATA_SOURCE],
         },
         LedgerDataSourceCloser,
       ],
-      exports: [LedgerRepository],
+      exports: [TrailAppendRepository, TrailQueryRepository, OutboxRepository],
     };
   }
 }

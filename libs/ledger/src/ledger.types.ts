@@ -80,29 +80,43 @@ export interface VerifyReport {
   firstMismatch?: ChainMismatch;
 }
 
-export interface TrailEntry {
-  id: string;
+/**
+ * One entry of the audit trail: what the planner hashes and writes, and what is read back to verify or show. The
+ * members are the columns of audit_entry in the JavaScript types the pg driver returns them in (bigint chain_seq as
+ * a number, the 64-bit kafka_offset as a decimal string).
+ */
+export interface AuditEntry {
   chainId: string;
-  seq: number;
+  chainSeq: number;
   kind: EntryKind;
   eventId: string | null;
   contentHash: string | null;
   verdict: Verdict;
   flags: LedgerFlag[];
   errors: string[];
-  notice: string | null;
+  noticeCode: string | null;
   registerVersion: string;
   registerHash: string;
   topic: string;
-  partition: number;
-  offset: string;
-  receivedAt: string;
-  recordedAt: string;
+  kafkaPartition: number;
+  kafkaOffset: string;
+  receivedAt: Date;
+  /** The validated event (disclosures and conflicts). */
   event: Record<string, unknown> | null;
+  /** The original message value, kept for rejected messages only. */
   raw: Buffer | null;
   headers: Record<string, string>;
   prevHash: string;
   entryHash: string;
+}
+
+/** The members of an entry that its hash covers: everything but the hashes themselves. */
+export type AuditEntryValues = Omit<AuditEntry, 'prevHash' | 'entryHash'>;
+
+/** An entry as stored: with the row's id (a bigint, as a decimal string) and when the database recorded it. */
+export interface StoredAuditEntry extends AuditEntry {
+  id: string;
+  recordedAt: Date;
 }
 
 export interface VerdictCounts {

@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { KafkaHeaderValue } from '#libs/contracts';
 
 const UNSTORABLE_CHARACTERS =
   /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -16,7 +16,7 @@ export function storableText(text: string): string {
 }
 
 /** Kafka header values as text; a repeated header keeps its last value, as CloudEvents readers do. */
-export function headersAsText(headers: IHeaders): Record<string, string> {
+export function headersAsText(headers: Readonly<Record<string, KafkaHeaderValue>>): Record<string, string> {
   const text: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const last = Array.isArray(value) ? value[value.length - 1] : value;

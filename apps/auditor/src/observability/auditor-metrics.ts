@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Judgement } from '#libs/checker';
-import type { MessageBatch } from '#libs/infrastructure';
 import type { AppendResult } from '#libs/ledger';
+
+import type { RecordDisclosuresCommand } from '../disclosures/dtos/record-disclosures.command.js';
 
 /** Prometheus metrics of the auditor, served on GET /metrics. */
 @Injectable()
@@ -24,6 +25,11 @@ export class AuditorMetrics {
     name: 'disclosure_audit_trail_entries_total',
     help: 'Outcome of writing messages to the trail: appended, duplicate (not written again), conflict',
     labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly internalErrors = new Counter({
+    name: 'disclosure_audit_internal_errors_total',
+    help: 'Messages the auditor failed on (a bug), recorded as rejected with the reason "internal error"',
     registers: [this.registry],
   });
   private readonly batchSize = new Histogram({
@@ -49,7 +55,12 @@ export class AuditorMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'disclosure_audit_' });
   }
 
-  recordBatch(batch: MessageBatch, judgements: Judgement[], result: AppendResult, elapsedMs: number): void {
+  recordBatch(
+    batch: RecordDisclosuresCommand,
+    judgements: Judgement[],
+    result: AppendResult,
+    elapsedMs: number,
+  ): void {
     for (const judgement of judgements) {
       this.events.inc({ verdict: judgement.verdict });
       for (const flag of judgement.flags) this.flags.inc({ code: flag.code });
@@ -60,5 +71,9 @@ export class AuditorMetrics {
     this.batchSize.observe(batch.messages.length);
     this.batchSeconds.observe(elapsedMs / 1000);
     this.lag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
+  }
+
+  recordInternalError(): void {
+    this.internalErrors.inc();
   }
 }

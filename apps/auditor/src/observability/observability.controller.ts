@@ -1,19 +1,19 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
-import { LedgerRepository } from '#libs/ledger';
+import { TrailQueryRepository } from '#libs/ledger';
 import { AuditorMetrics } from './auditor-metrics.js';
 
 /** Health for orchestrators and Prometheus metrics, on the auditor's HTTP port. */
 @Controller()
 export class ObservabilityController {
   constructor(
-    private readonly ledger: LedgerRepository,
+    private readonly trail: TrailQueryRepository,
     private readonly metrics: AuditorMetrics,
   ) {}
 
   @Get('health')
   async health(): Promise<{ status: 'ok'; database: 'up' }> {
     try {
-      await this.ledger.ping();
+      await this.trail.ping();
     } catch (error) {
       throw new ServiceUnavailableException({
         status: 'error',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { LedgerRepository, type OutboxMessage } from '#libs/ledger';
+import { OutboxRepository, type OutboxMessage } from '#libs/ledger';
 import { KAFKA, LOGGER } from '../auditor.tokens.js';
 
 const CLAIM_LIMIT = 1000;
@@ -22,7 +22,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private published = 0;
 
   constructor(
-    private readonly ledger: LedgerRepository,
+    private readonly outbox: OutboxRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -53,7 +53,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const relayed = await this.ledger.relayOutbox(CLAIM_LIMIT, (messages) => this.publish(messages));
+        const relayed = await this.outbox.relay(CLAIM_LIMIT, (messages) => this.publish(messages));
         this.published += relayed;
         if (relayed === CLAIM_LIMIT) continue;
         await this.sleep(IDLE_POLL_MS);

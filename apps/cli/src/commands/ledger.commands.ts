@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadEnvironment } from '#libs/infrastructure';
-import { createDataSource, LedgerRepository, type TrailEntry } from '#libs/ledger';
+import { TrailQueryRepository, type StoredAuditEntry } from '#libs/ledger';
 import { createMigrationDataSource } from '#migrations';
 import type { CliContext } from '../cli-io.js';
+import { withCliContext } from '../cli.module.js';
 
 export const LEDGER_USAGE = `disclosure-audit migrate
   Applies the database migrations (DATABASE_URL; default postgres://postgres@127.0.0.1:5432/test).
@@ -29,17 +30,8 @@ export async function migrateCommand(_args: string[], context: CliContext): Prom
   return 0;
 }
 
-async function withLedger<T>(run: (ledger: LedgerRepository) => Promise<T>): Promise<T> {
-  const dataSource = createDataSource(loadEnvironment().DATABASE_URL, {
-    poolSize: 2,
-    applicationName: 'disclosure-audit-cli',
-  });
-  await dataSource.initialize();
-  try {
-    return await run(new LedgerRepository(dataSource));
-  } finally {
-    await dataSource.destroy();
-  }
+async function withTrail<T>(run: (trail: TrailQueryRepository) => Promise<T>): Promise<T> {
+  return withCliContext((context) => run(context.get(TrailQueryRepository)));
 }
 
 export async function trailCommand(args: string[], context: CliContext): Promise<number> {
@@ -48,11 +40,11 @@ export async function trailCommand(args: string[], context: CliContext): Promise
     options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } },
   });
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
-  return withLedger(async (ledger) => {
+  return withTrail(async (trail) => {
     let afterId: string | undefined;
     let printed = 0;
     while (printed < limit) {
-      const page = await ledger.readTrail({ afterId, limit: Math.min(PAGE, limit - printed) });
+      const page = await trail.readTrail({ afterId, limit: Math.min(PAGE, limit - printed) });
       if (page.length === 0) break;
       for (const entry of page)
         context.stdout.write(values.json ? `${JSON.stringify(trailJson(entry))}\n` : trailLine(entry));
@@ -64,7 +56,7 @@ export async function trailCommand(args: string[], context: CliContext): Promise
   });
 }
 
-function trailJson(entry: TrailEntry) {
+function trailJson(entry: StoredAuditEntry) {
   return {
     id: entry.id,
     kind: entry.kind,
@@ -72,31 +64,31 @@ function trailJson(entry: TrailEntry) {
     verdict: entry.verdict,
     flags: entry.flags.map((flag) => flag.code),
     errors: entry.errors,
-    notice: entry.notice,
+    notice: entry.noticeCode,
     registerVersion: entry.registerVersion,
     chain: entry.chainId,
-    seq: entry.seq,
-    source: { topic: entry.topic, partition: entry.partition, offset: entry.offset },
-    receivedAt: entry.receivedAt,
+    seq: entry.chainSeq,
+    source: { topic: entry.topic, partition: entry.kafkaPartition, offset: entry.kafkaOffset },
+    receivedAt: entry.receivedAt.toISOString(),
     prevHash: entry.prevHash,
     entryHash: entry.entryHash,
   };
 }
 
-function trailLine(entry: TrailEntry): string {
+function trailLine(entry: StoredAuditEntry): string {
   const flags =
     entry.verdict === 'rejected'
       ? entry.errors.slice(0, 1).join('')
       : entry.flags.map((flag) => flag.code).join(',');
   return (
-    `${entry.chainId}#${String(entry.seq).padEnd(6)} ${entry.kind.padEnd(10)} ${entry.verdict.padEnd(9)} ` +
+    `${entry.chainId}#${String(entry.chainSeq).padEnd(6)} ${entry.kind.padEnd(10)} ${entry.verdict.padEnd(9)} ` +
     `${(entry.eventId ?? '(no eventId)').padEnd(36)} ${entry.entryHash.slice(0, 16)}  ${flags}\n`
   );
 }
 
 export async function verifyCommand(_args: string[], context: CliContext): Promise<number> {
-  return withLedger(async (ledger) => {
-    const report = await ledger.verifyChains();
+  return withTrail(async (trail) => {
+    const report = await trail.verifyChains();
     if (report.ok) {
       context.stdout.write(
         `verified: ${report.chains} chains, ${report.entries} entries, every hash matches\n`,

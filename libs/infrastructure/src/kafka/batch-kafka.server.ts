@@ -1,5 +1,5 @@
 import { ServerKafka, type KafkaOptions } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 
 /** The handler pattern every batch is delivered to, whatever the topic is called in this deployment. */
@@ -24,7 +24,10 @@ export interface MessageBatch {
 }
 
 export interface BatchKafkaOptions {
-  kafka: Required<KafkaOptions>['options'];
+  /** The application's one Kafka client; the transport makes its consumer (and Nest's producer) from it. */
+  client: Kafka;
+  /** Consumer settings (group id, session timeout…); client settings come with {@link client}. */
+  kafka: Pick<Required<KafkaOptions>['options'], 'consumer'>;
   topics: string[];
   /** Messages handed to the handler at once; its transaction commits before the offsets do. */
   maxBatchMessages: number;
@@ -39,6 +42,10 @@ export interface BatchKafkaOptions {
 export class BatchKafkaServer extends ServerKafka {
   constructor(private readonly batchOptions: BatchKafkaOptions) {
     super({ ...batchOptions.kafka, postfixId: '' });
+  }
+
+  override async createClient<T = Kafka>(): Promise<T> {
+    return this.batchOptions.client as T;
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {

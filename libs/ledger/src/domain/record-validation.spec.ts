@@ -1,7 +1,7 @@
 import { disclosureRecord, rejectedRecord } from '#libs/testing';
 
-import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
-import type { LedgerRecord } from './ledger.types.js';
+import { LedgerErrorCode, LedgerException } from '../ledger.exception.js';
+import type { LedgerRecord } from '../ledger.types.js';
 import { normaliseRecord } from './record-validation.js';
 
 function refusal(record: LedgerRecord): LedgerException {
@@ -22,7 +22,7 @@ describe('normaliseRecord', () => {
     const normalised = normaliseRecord(record, 0);
 
     expect(normalised.eventId).toBe(record.eventId.toLowerCase());
-    expect(normalised.offset).toBe('123');
+    expect(normalised.kafkaOffset).toBe('123');
     expect(normalised.receivedAt.toISOString()).toBe('2026-10-01T10:00:00.123Z');
     expect(normalised.chainId).toBe('disclosures.v1/0');
     expect(normalised.contentHash).toMatch(/^[0-9a-f]{64}$/);

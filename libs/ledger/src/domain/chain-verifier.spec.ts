@@ -1,14 +1,14 @@
 import { disclosureRecord, rejectedRecord } from '#libs/testing';
 
 import { planAppend } from './append-plan.js';
-import { ChainVerifier, type StoredAuditEntry } from './chain-verifier.js';
+import { ChainVerifier, type VerifiedEntry } from './chain-verifier.js';
 import { computeEntryHash } from './entry-hash.js';
 import { normaliseRecords } from './record-validation.js';
 
 const topics = { flagged: 'f', deadLetter: 'd' };
 
 /** Two chains as appendBatch would write them, in (chain_id, chain_seq) order. */
-function storedChains(): StoredAuditEntry[] {
+function storedChains(): VerifiedEntry[] {
   const records = [0, 1, 0, 0, 1].map((partition, index) =>
     index === 3 ? rejectedRecord({ partition }) : disclosureRecord({ partition }),
   );
@@ -22,7 +22,7 @@ function storedChains(): StoredAuditEntry[] {
     .sort((a, b) => a.chainId.localeCompare(b.chainId) || a.chainSeq - b.chainSeq);
 }
 
-function verify(entries: StoredAuditEntry[]) {
+function verify(entries: VerifiedEntry[]) {
   const verifier = new ChainVerifier();
   for (const entry of entries) verifier.accept(entry);
   return verifier.report();

@@ -2,7 +2,7 @@ import { disclosureEvent, disclosureRecord, rejectedRecord } from '#libs/testing
 
 import { AppendPlanner, offsetKey, planAppend, type LedgerState } from './append-plan.js';
 import { computeEntryHash, contentHashOf, GENESIS_PREV_HASH } from './entry-hash.js';
-import type { LedgerRecord } from './ledger.types.js';
+import type { LedgerRecord } from '../ledger.types.js';
 import { normaliseRecords } from './record-validation.js';
 
 const topics = { flagged: 'disclosures.flagged.v1', deadLetter: 'disclosures.dlq.v1' };

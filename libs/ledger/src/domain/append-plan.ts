@@ -5,8 +5,8 @@ import {
   type Flag,
 } from '#libs/contracts';
 
-import { computeEntryHash, GENESIS_PREV_HASH, type AuditEntryValues } from './entry-hash.js';
-import type { EntryKind, OutputTopics } from './ledger.types.js';
+import type { AuditEntry, EntryKind, OutputTopics } from '../ledger.types.js';
+import { computeEntryHash, GENESIS_PREV_HASH } from './entry-hash.js';
 import type { NormalisedRecord } from './record-validation.js';
 
 export interface ChainHead {
@@ -28,9 +28,7 @@ export interface LedgerState {
   knownEvents: ReadonlyMap<string, readonly KnownEventEntry[]>;
 }
 
-export interface PlannedEntry extends AuditEntryValues {
-  prevHash: string;
-  entryHash: string;
+export interface PlannedEntry extends AuditEntry {
   /** `canonicalJson(event)` (or null), kept so that the row is written from the text that was hashed. */
   canonicalEvent: string | null;
 }
@@ -107,7 +105,7 @@ export class AppendPlanner {
 
   private planRecord(record: NormalisedRecord): PlannedEntry | null {
     const { plan, heads, seenOffsets, knownEvents } = this;
-    const sourceKey = offsetKey(record.topic, record.partition, record.offset);
+    const sourceKey = offsetKey(record.topic, record.kafkaPartition, record.kafkaOffset);
     if (seenOffsets.has(sourceKey)) {
       plan.duplicates++;
       plan.redelivered++;
@@ -140,12 +138,12 @@ export class AppendPlanner {
       verdict: record.verdict,
       flags: record.flags,
       errors: record.errors,
-      noticeCode: record.notice,
+      noticeCode: record.noticeCode,
       registerVersion: record.registerVersion,
       registerHash: record.registerHash,
       topic: record.topic,
-      kafkaPartition: record.partition,
-      kafkaOffset: record.offset,
+      kafkaPartition: record.kafkaPartition,
+      kafkaOffset: record.kafkaOffset,
       receivedAt: record.receivedAt,
       event: record.event,
       // Disclosures are kept as the validated event; the original bytes matter only for what could not be read.
@@ -212,8 +210,8 @@ function deadLetterMessage(record: NormalisedRecord, topics: OutputTopics): Plan
       record.errors,
       {
         topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
+        partition: record.kafkaPartition,
+        offset: record.kafkaOffset,
       },
     ),
   };

@@ -1,4 +1,4 @@
-import type { PlannedEntry } from './append-plan.js';
+import type { PlannedEntry } from '../domain/append-plan.js';
 import {
   AUDIT_ENTRY_COPY_COLUMNS,
   auditEntryCopyRows,

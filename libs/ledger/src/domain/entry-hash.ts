@@ -1,41 +1,19 @@
 import { hash } from 'node:crypto';
 
 import { canonicalJson } from '#libs/contracts';
-import type { EntryKind, LedgerFlag, Verdict } from './ledger.types.js';
+import type { AuditEntryValues } from '../ledger.types.js';
 
 /** The prev_hash of the first entry of every chain. */
 export const GENESIS_PREV_HASH = '0'.repeat(64);
 
 /**
- * The values of one audit_entry row that the hash covers, in the JavaScript types the pg driver returns them in.
- * Appending builds this shape and verification reads it back from the database; both go through
- * {@link hashedFields}, so the two sides cannot drift apart.
- */
-export interface AuditEntryValues {
-  chainId: string;
-  chainSeq: number;
-  kind: EntryKind;
-  eventId: string | null;
-  contentHash: string | null;
-  verdict: Verdict;
-  flags: LedgerFlag[];
-  errors: string[];
-  noticeCode: string | null;
-  registerVersion: string;
-  registerHash: string;
-  topic: string;
-  kafkaPartition: number;
-  kafkaOffset: string;
-  receivedAt: Date;
-  event: Record<string, unknown> | null;
-  raw: Buffer | null;
-  headers: Record<string, string>;
-}
-
-/**
  * The object that is canonicalised and hashed: member names are the column names, so that a regulator can hash
  * straight from an export of the table. Types are chosen to survive every JSON implementation: the 64-bit
  * kafka_offset is a decimal string, received_at is ISO 8601 UTC with milliseconds, raw is base64 with padding.
+ */
+/**
+ * Appending hashes the planned entry and verification the entry read back from the database; both go through
+ * these two functions, so the two sides cannot drift apart.
  */
 export function hashedFields(values: AuditEntryValues): Record<string, unknown> {
   return {

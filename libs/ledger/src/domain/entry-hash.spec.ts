@@ -14,9 +14,8 @@ import {
   entryHashInput,
   GENESIS_PREV_HASH,
   hashedFields,
-  type AuditEntryValues,
 } from './entry-hash.js';
-import type { LedgerRecord } from './ledger.types.js';
+import type { AuditEntryValues, LedgerRecord } from '../ledger.types.js';
 import { normaliseRecords } from './record-validation.js';
 
 function sampleValues(): AuditEntryValues {

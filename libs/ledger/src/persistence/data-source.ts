@@ -1,13 +1,9 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
-import { AuditEntryEntity } from './entities/audit-entry.entity.js';
-import { OutboxMessageEntity } from './entities/outbox-message.entity.js';
-import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
+import { LedgerErrorCode, LedgerException } from '../ledger.exception.js';
 
 /** The role the service writes as: SELECT and INSERT on the trail, nothing that could change a row. */
 export const LEDGER_WRITER_ROLE = 'disclosure_audit_writer';
-
-export const LEDGER_ENTITIES = [AuditEntryEntity, OutboxMessageEntity];
 
 export interface LedgerDataSourceOptions {
   /**
@@ -33,7 +29,8 @@ export function createDataSource(databaseUrl: string, options: LedgerDataSourceO
   return new DataSource({
     type: 'postgres',
     url: asWriter ? withStartupRole(databaseUrl, LEDGER_WRITER_ROLE) : databaseUrl,
-    entities: LEDGER_ENTITIES,
+    // The repositories speak SQL (COPY for writes); TypeORM provides the pool, transactions and migrations.
+    entities: [],
     migrations: options.migrations ?? [],
     synchronize: false,
     migrationsRun: false,

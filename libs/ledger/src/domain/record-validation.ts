@@ -1,31 +1,20 @@
 import { CanonicalJsonError } from '#libs/contracts';
+import { LedgerErrorCode, LedgerException } from '../ledger.exception.js';
+import type { AuditEntryValues, LedgerFlag, LedgerRecord, RecordKind } from '../ledger.types.js';
 import { canonicalEventOf } from './entry-hash.js';
-import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
-import type { LedgerFlag, LedgerRecord, RecordKind, Verdict } from './ledger.types.js';
 
-/** A record checked and brought into the exact form it will be stored (and hashed) in. */
-export interface NormalisedRecord {
+/**
+ * A record checked and brought into the exact form it will be stored (and hashed) in: the members of its audit entry
+ * that do not depend on the chain's state, and what the planner needs besides.
+ */
+export interface NormalisedRecord extends Omit<AuditEntryValues, 'chainSeq' | 'kind' | 'raw'> {
   index: number;
-  chainId: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  receivedAt: Date;
-  headers: Record<string, string>;
-  key: Buffer | null;
   kind: RecordKind;
-  eventId: string | null;
-  contentHash: string | null;
-  verdict: Verdict;
-  flags: LedgerFlag[];
-  errors: string[];
-  notice: string | null;
-  registerVersion: string;
-  registerHash: string;
-  event: Record<string, unknown> | null;
+  key: Buffer | null;
+  /** The original message value; stored only if the record stays a rejected one. */
+  raw: Buffer;
   /** The event's canonical JSON, made once: it gives the content hash, goes into the entry hash and is stored. */
   canonicalEvent: string | null;
-  raw: Buffer;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,9 +109,9 @@ export function normaliseRecord(record: LedgerRecord, index: number): Normalised
     index,
     chainId: chainIdOf(source.topic, source.partition),
     topic: source.topic,
-    partition: source.partition,
+    kafkaPartition: source.partition,
     // Leading zeros would make "007" and "7" look like different offsets to the redelivery check.
-    offset: BigInt(source.offset).toString(),
+    kafkaOffset: BigInt(source.offset).toString(),
     // Postgres keeps microseconds and JavaScript milliseconds; storing the millisecond value keeps the hash
     // computed at append time equal to the one recomputed from the stored row.
     receivedAt: new Date(receivedAt.getTime()),
@@ -134,7 +123,7 @@ export function normaliseRecord(record: LedgerRecord, index: number): Normalised
     verdict: record.verdict,
     flags: record.flags.map((flag) => ({ code: flag.code, severity: flag.severity, message: flag.message })),
     errors: [...record.errors],
-    notice: record.notice,
+    noticeCode: record.notice,
     registerVersion: record.register.versionId,
     registerHash: record.register.contentHash,
     event,

@@ -1,11 +1,8 @@
-import { computeEntryHash, GENESIS_PREV_HASH, type AuditEntryValues } from './entry-hash.js';
-import type { ChainMismatch, VerifyReport } from './ledger.types.js';
+import type { AuditEntry, ChainMismatch, StoredAuditEntry, VerifyReport } from '../ledger.types.js';
+import { computeEntryHash, GENESIS_PREV_HASH } from './entry-hash.js';
 
-export interface StoredAuditEntry extends AuditEntryValues {
-  id: string;
-  prevHash: string;
-  entryHash: string;
-}
+/** What verification reads of a stored entry: the entry and its row id, to name a mismatch. */
+export type VerifiedEntry = AuditEntry & Pick<StoredAuditEntry, 'id'>;
 
 /**
  * Checks entries fed to it in (chain_id, chain_seq) order, holding only the previous entry of the current chain,
@@ -21,7 +18,7 @@ export class ChainVerifier {
   private firstMismatch: ChainMismatch | undefined;
   private current: { chainId: string; seq: number; entryHash: string } | undefined;
 
-  accept(entry: StoredAuditEntry): void {
+  accept(entry: VerifiedEntry): void {
     this.entries++;
     if (this.current?.chainId !== entry.chainId) {
       this.chains++;
@@ -52,7 +49,7 @@ export class ChainVerifier {
   }
 
   private record(
-    entry: StoredAuditEntry,
+    entry: VerifiedEntry,
     reason: ChainMismatch['reason'],
     expected: string,
     actual: string,

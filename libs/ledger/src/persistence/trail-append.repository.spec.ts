@@ -1,6 +1,6 @@
-import { offsetRanges } from './ledger.repository.js';
-import { normaliseRecords } from './record-validation.js';
-import type { LedgerRecord } from './ledger.types.js';
+import { normaliseRecords } from '../domain/record-validation.js';
+import type { LedgerRecord } from '../ledger.types.js';
+import { offsetRanges } from './trail-append.repository.js';
 
 function rejected(topic: string, partition: number, offset: string): LedgerRecord {
   return {

@@ -1,4 +1,4 @@
-import type { PlannedEntry, PlannedOutboxMessage } from './append-plan.js';
+import type { PlannedEntry, PlannedOutboxMessage } from '../domain/append-plan.js';
 
 /**
  * Rows in PostgreSQL's COPY text format. COPY sends each value once as plain text, where an INSERT from arrays of
