@@ -3,10 +3,9 @@ import {
   DEFAULT_CONTROLLER,
   DEFAULT_COUNTRY,
   SPECIAL_CATEGORIES,
-} from '#libs/contracts/src/codes.js';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
-import type { IndexedNotice, Register, RegisterVersion } from '#libs/register/src/register.js';
-import type { LineCondition } from '#libs/register/src/register.types.js';
+  type DisclosureEvent,
+} from '#libs/contracts';
+import type { IndexedNotice, Register, RegisterVersion, LineCondition } from '#libs/register';
 import { EEA_COUNTRIES } from './eea.js';
 import { DisclosureDescription } from './messages.js';
 import { FLAG_ORDER, FlagCode, severityOf, type CheckResult, type Flag } from './verdict.js';

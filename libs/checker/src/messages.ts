@@ -1,8 +1,12 @@
-import type { DataCategory, Exemption } from '#libs/contracts/src/codes.js';
-import { DEFAULT_CONTROLLER } from '#libs/contracts/src/codes.js';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
-import type { IndexedNotice, Register, RegisterVersion } from '#libs/register/src/register.js';
-import type { AdequacyEntry, ExemptionRule, LineCondition } from '#libs/register/src/register.types.js';
+import { type DataCategory, type Exemption, DEFAULT_CONTROLLER, type DisclosureEvent } from '#libs/contracts';
+import type {
+  IndexedNotice,
+  Register,
+  RegisterVersion,
+  AdequacyEntry,
+  ExemptionRule,
+  LineCondition,
+} from '#libs/register';
 
 const MAX_LISTED = 12;
 

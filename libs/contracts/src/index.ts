@@ -43,4 +43,4 @@ export {
 } from './flagged-message.js';
 export { codePointLength, isRfc3339DateTime, isStorableText, isUuid } from './formats.js';
 export { COUNTRY_CODE_HINTS, ISO_3166_ALPHA2_CODES } from './iso-countries.js';
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, CanonicalJsonError } from './canonical-json.js';

@@ -49,7 +49,10 @@ const COUNCIL_WIDE: Record<string, { purposes: string[]; article6: string[]; dat
     article6: ['legal-obligation', 'public-task'],
     dataCategories: ['contact', 'identity'],
   },
-  'test-and-trace-support-payment': { purposes: ['test-and-trace-support-payment'], article6: ['public-task'] },
+  'test-and-trace-support-payment': {
+    purposes: ['test-and-trace-support-payment'],
+    article6: ['public-task'],
+  },
   'covid-vulnerable-groups': { purposes: ['covid-vulnerable-groups'], article6: ['public-task'] },
   'statutory-returns': { purposes: ['statutory-returns'], article6: ['legal-obligation'] },
   'joined-up-services': {
@@ -194,7 +197,11 @@ function parseServiceAreas(text: string): ServiceAreaSection[] {
   lines.forEach((line, index) => {
     if (line === '') return;
     if (/^The reasons we use your data:?$/.test(line)) {
-      const heading = lines.slice(0, index).reverse().find((previous) => previous !== '') ?? '';
+      const heading =
+        lines
+          .slice(0, index)
+          .reverse()
+          .find((previous) => previous !== '') ?? '';
       sections.push({ heading, purposes: [], lawfulBases: [], recipients: [] });
       part = 'purposes';
       return;
@@ -292,7 +299,13 @@ describe('register against the source notices', () => {
       expect((notice.recipients ?? []).map(textOf)).toEqual(seed.recipients);
       expect(introduction.article6).toEqual(['legal-obligation', 'public-task']);
       expect(legislation.map(textOf)).toEqual(seed.legislation);
-      expect(notice.dataCategories).toEqual(['identity', 'contact', 'date-of-birth', 'care-records', 'health']);
+      expect(notice.dataCategories).toEqual([
+        'identity',
+        'contact',
+        'date-of-birth',
+        'care-records',
+        'health',
+      ]);
     });
   });
 
@@ -309,7 +322,10 @@ describe('register against the source notices', () => {
         const purposeCodes = (notice.purposes ?? []).map((purpose) => entryOf(purpose).code);
         const bases = new Set((notice.lawfulBases ?? []).flatMap((line) => line.article6 ?? []));
 
-        expect({ code: notice.code, purposes: purposeCodes }).toEqual({ code: notice.code, purposes: expected.purposes });
+        expect({ code: notice.code, purposes: purposeCodes }).toEqual({
+          code: notice.code,
+          purposes: expected.purposes,
+        });
         expect({ code: notice.code, article6: [...bases].sort() }).toEqual({
           code: notice.code,
           article6: expected.article6,
@@ -323,7 +339,10 @@ describe('register against the source notices', () => {
 
     it('quote their bases and retention verbatim from the seed sections they cite', () => {
       for (const notice of councilWide()) {
-        const sources = notice.sources.map((source) => ({ ...source, text: collapse(readSeed(source.file)) }));
+        const sources = notice.sources.map((source) => ({
+          ...source,
+          text: collapse(readSeed(source.file)),
+        }));
 
         expect(sources.length).toBeGreaterThan(0);
         for (const source of sources) expect(source.text).toContain(source.section);
@@ -380,7 +399,9 @@ describe('register against the source notices', () => {
       }
       const lines = readNotices().flatMap((notice) => (notice.recipients ?? []).map(entryOf));
       const categories = new Set(
-        lines.map((line) => headOf(line.text)).flatMap((head) => (organisationByKey.has(wordingKey(head)) ? [] : [kebab(head)])),
+        lines
+          .map((line) => headOf(line.text))
+          .flatMap((head) => (organisationByKey.has(wordingKey(head)) ? [] : [kebab(head)])),
       );
       const unnamed: string[] = [];
       for (const line of lines) {
@@ -414,7 +435,11 @@ describe('register against the source notices', () => {
     it('quotes each statutory-disclosure exemption verbatim from its source', () => {
       const { exemptions } = readYaml<RegisterFile>('register.yaml');
 
-      expect(Object.keys(exemptions).sort()).toEqual(['crime-and-taxation', 'immigration', 'legal-proceedings']);
+      expect(Object.keys(exemptions).sort()).toEqual([
+        'crime-and-taxation',
+        'immigration',
+        'legal-proceedings',
+      ]);
       for (const exemption of Object.values(exemptions)) {
         expect(collapse(readSeed(exemption.source))).toContain(exemption.text);
       }

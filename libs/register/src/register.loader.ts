@@ -8,7 +8,7 @@ import {
   type Article6Basis,
   type DataCategory,
   type Exemption,
-} from '#libs/contracts/src/codes.js';
+} from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import {
   LINE_CONDITIONS,
@@ -92,7 +92,9 @@ class EntryReader {
   }
 
   texts(value: unknown, entry: string): string[] {
-    return this.list(value, entry, false).flatMap((item, index) => this.text(item, `${entry}[${index}]`) ?? []);
+    return this.list(value, entry, false).flatMap(
+      (item, index) => this.text(item, `${entry}[${index}]`) ?? [],
+    );
   }
 
   onlyKeys(mapping: Mapping, allowed: readonly string[], entry: string): void {
@@ -118,7 +120,9 @@ function readYaml(problems: RegisterProblem[], directory: string, path: string):
 }
 
 function label(index: number, text: string | undefined): string {
-  return text === undefined ? `[${index}]` : `[${index}] "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
+  return text === undefined
+    ? `[${index}]`
+    : `[${index}] "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 }
 
 function readPurposes(reader: EntryReader, value: unknown): PurposeLine[] {
@@ -131,12 +135,20 @@ function readPurposes(reader: EntryReader, value: unknown): PurposeLine[] {
     const where = `purposes${label(index, text)}`;
     reader.onlyKeys(mapping, ['text', 'code', 'aliases', 'condition', 'note'], where);
     if (text === undefined) return [];
-    const code = mapping.code === undefined ? codeOf(headOf(text)) : reader.code(mapping.code, `${where}.code`);
+    const code =
+      mapping.code === undefined ? codeOf(headOf(text)) : reader.code(mapping.code, `${where}.code`);
     const condition =
       mapping.condition === undefined
         ? undefined
         : reader.oneOf<LineCondition>(mapping.condition, LINE_CONDITIONS, `${where}.condition`);
-    return [{ text, code: code ?? codeOf(text), aliases: reader.texts(mapping.aliases, `${where}.aliases`), condition }];
+    return [
+      {
+        text,
+        code: code ?? codeOf(text),
+        aliases: reader.texts(mapping.aliases, `${where}.aliases`),
+        condition,
+      },
+    ];
   });
 }
 
@@ -170,13 +182,25 @@ function readRecipients(reader: EntryReader, value: unknown): RawRecipientLine[]
   return reader.list(value, 'recipients', false).flatMap((item, index): RawRecipientLine[] => {
     if (typeof item === 'string') {
       const text = item.trim();
-      return [{ text, headText: headOf(text), names: [], councilServices: false, where: `recipients${label(index, text)}` }];
+      return [
+        {
+          text,
+          headText: headOf(text),
+          names: [],
+          councilServices: false,
+          where: `recipients${label(index, text)}`,
+        },
+      ];
     }
     const mapping = reader.mapping(item, `recipients[${index}]`);
     if (!mapping) return [];
     const text = reader.text(mapping.text, `recipients[${index}].text`);
     const where = `recipients${label(index, text)}`;
-    reader.onlyKeys(mapping, ['text', 'names', 'condition', 'councilServices', 'namesImplicitly', 'note'], where);
+    reader.onlyKeys(
+      mapping,
+      ['text', 'names', 'condition', 'councilServices', 'namesImplicitly', 'note'],
+      where,
+    );
     if (text === undefined) return [];
     if (mapping.namesImplicitly === true && typeof mapping.note !== 'string') {
       reader.fail(where, 'namesImplicitly needs a note saying why');
@@ -192,7 +216,9 @@ function readRecipients(reader: EntryReader, value: unknown): RawRecipientLine[]
       {
         text,
         headText: headOf(text),
-        names: reader.list(mapping.names, `${where}.names`, false).flatMap((name) => reader.code(name, `${where}.names`) ?? []),
+        names: reader
+          .list(mapping.names, `${where}.names`, false)
+          .flatMap((name) => reader.code(name, `${where}.names`) ?? []),
         condition,
         councilServices: mapping.councilServices === true,
         namesImplicitly: mapping.namesImplicitly === true,
@@ -274,10 +300,15 @@ function readNotice(reader: EntryReader, value: unknown): RawNotice | undefined 
   const rawRecipients = readRecipients(reader, mapping.recipients);
   if (!code || !controller || !kind || !title || !effectiveFrom) return undefined;
   if (kind !== 'reference') {
-    if (purposes.length === 0) reader.fail('purposes', 'a notice the checker applies needs at least one purpose');
-    if (rawRecipients.length === 0) reader.fail('recipients', 'a notice the checker applies needs at least one recipient');
+    if (purposes.length === 0)
+      reader.fail('purposes', 'a notice the checker applies needs at least one purpose');
+    if (rawRecipients.length === 0)
+      reader.fail('recipients', 'a notice the checker applies needs at least one recipient');
     if (!lawfulBases.some((line) => line.article6.length > 0)) {
-      reader.fail('lawfulBases', 'a notice the checker applies needs at least one line naming an Art 6 basis');
+      reader.fail(
+        'lawfulBases',
+        'a notice the checker applies needs at least one line naming an Art 6 basis',
+      );
     }
   }
   return {
@@ -306,13 +337,11 @@ function yamlFilesUnder(directory: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .sort()
-    .flatMap((name) => {
-      const path = join(directory, name);
-      if (statSync(path).isDirectory()) return yamlFilesUnder(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
+  return names.sort().flatMap((name) => {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
+    return /\.ya?ml$/.test(name) ? [path] : [];
+  });
 }
 
 /**
@@ -325,13 +354,16 @@ export function loadRegisterData(directory: string): RegisterData {
 
   const registerPath = join(directory, 'register.yaml');
   const registerReader = fileReader(registerPath);
-  const registerYaml = registerReader.mapping(readYaml(problems, directory, registerPath) ?? {}, '(file)') ?? {};
-  const controllers = registerReader.list(registerYaml.controllers, 'controllers', true).flatMap((item, index) => {
-    const mapping = registerReader.mapping(item, `controllers[${index}]`);
-    const code = mapping && registerReader.code(mapping.code, `controllers[${index}].code`);
-    const name = mapping && registerReader.text(mapping.name, `controllers[${index}].name`);
-    return code && name ? [{ code, name }] : [];
-  });
+  const registerYaml =
+    registerReader.mapping(readYaml(problems, directory, registerPath) ?? {}, '(file)') ?? {};
+  const controllers = registerReader
+    .list(registerYaml.controllers, 'controllers', true)
+    .flatMap((item, index) => {
+      const mapping = registerReader.mapping(item, `controllers[${index}]`);
+      const code = mapping && registerReader.code(mapping.code, `controllers[${index}].code`);
+      const name = mapping && registerReader.text(mapping.name, `controllers[${index}].name`);
+      return code && name ? [{ code, name }] : [];
+    });
   const exemptions: Partial<Record<Exemption, ExemptionRule>> = {};
   const exemptionYaml = registerReader.mapping(registerYaml.exemptions ?? {}, 'exemptions') ?? {};
   for (const [key, value] of Object.entries(exemptionYaml)) {
@@ -353,7 +385,8 @@ export function loadRegisterData(directory: string): RegisterData {
 
   const recipientsPath = join(directory, 'recipients.yaml');
   const recipientsReader = fileReader(recipientsPath);
-  const recipientsYaml = recipientsReader.mapping(readYaml(problems, directory, recipientsPath) ?? {}, '(file)') ?? {};
+  const recipientsYaml =
+    recipientsReader.mapping(readYaml(problems, directory, recipientsPath) ?? {}, '(file)') ?? {};
   const organisations = recipientsReader
     .list(recipientsYaml.organisations, 'organisations', true)
     .flatMap((item, index) => {
@@ -363,35 +396,46 @@ export function loadRegisterData(directory: string): RegisterData {
       recipientsReader.onlyKeys(mapping, ['id', 'name', 'aliases', 'note'], entry);
       const id = recipientsReader.code(mapping.id, `${entry}.id`);
       const name = recipientsReader.text(mapping.name, `${entry}.name`);
-      return id && name ? [{ id, name, aliases: recipientsReader.texts(mapping.aliases, `organisations.${id}.aliases`) }] : [];
+      return id && name
+        ? [{ id, name, aliases: recipientsReader.texts(mapping.aliases, `organisations.${id}.aliases`) }]
+        : [];
     });
-  const categoryAliases = recipientsReader.list(recipientsYaml.categories, 'categories', false).flatMap((item, index) => {
-    const entry = `categories[${index}]`;
-    const mapping = recipientsReader.mapping(item, entry);
-    if (!mapping) return [];
-    recipientsReader.onlyKeys(mapping, ['id', 'aliases', 'note'], entry);
-    const id = recipientsReader.code(mapping.id, `${entry}.id`);
-    return id ? [{ id, aliases: recipientsReader.texts(mapping.aliases, `categories.${id}.aliases`) }] : [];
-  });
+  const categoryAliases = recipientsReader
+    .list(recipientsYaml.categories, 'categories', false)
+    .flatMap((item, index) => {
+      const entry = `categories[${index}]`;
+      const mapping = recipientsReader.mapping(item, entry);
+      if (!mapping) return [];
+      recipientsReader.onlyKeys(mapping, ['id', 'aliases', 'note'], entry);
+      const id = recipientsReader.code(mapping.id, `${entry}.id`);
+      return id ? [{ id, aliases: recipientsReader.texts(mapping.aliases, `categories.${id}.aliases`) }] : [];
+    });
 
   const adequacyPath = join(directory, 'adequacy.yaml');
   const adequacyReader = fileReader(adequacyPath);
-  const adequacyYaml = adequacyReader.mapping(readYaml(problems, directory, adequacyPath) ?? {}, '(file)') ?? {};
-  const adequacy = adequacyReader.list(adequacyYaml.countries, 'countries', true).flatMap((item, index): AdequacyEntry[] => {
-    const entry = `countries[${index}]`;
-    const mapping = adequacyReader.mapping(item, entry);
-    if (!mapping) return [];
-    adequacyReader.onlyKeys(mapping, ['country', 'name', 'from', 'scope', 'note'], entry);
-    const country = adequacyReader.text(mapping.country, `${entry}.country`);
-    if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
-      adequacyReader.fail(`${entry}.country`, `"${country}" is not an ISO 3166-1 alpha-2 code`);
-    }
-    const name = adequacyReader.text(mapping.name, `${entry}.name`);
-    const from = adequacyReader.date(mapping.from, `${entry}.from`);
-    const scope = adequacyReader.oneOf(mapping.scope ?? 'full', ['full', 'partial'] as const, `${entry}.scope`);
-    const note = adequacyReader.text(mapping.note, `${entry}.note`, false);
-    return country && name && from && scope ? [{ country, name, from, scope, note }] : [];
-  });
+  const adequacyYaml =
+    adequacyReader.mapping(readYaml(problems, directory, adequacyPath) ?? {}, '(file)') ?? {};
+  const adequacy = adequacyReader
+    .list(adequacyYaml.countries, 'countries', true)
+    .flatMap((item, index): AdequacyEntry[] => {
+      const entry = `countries[${index}]`;
+      const mapping = adequacyReader.mapping(item, entry);
+      if (!mapping) return [];
+      adequacyReader.onlyKeys(mapping, ['country', 'name', 'from', 'scope', 'note'], entry);
+      const country = adequacyReader.text(mapping.country, `${entry}.country`);
+      if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
+        adequacyReader.fail(`${entry}.country`, `"${country}" is not an ISO 3166-1 alpha-2 code`);
+      }
+      const name = adequacyReader.text(mapping.name, `${entry}.name`);
+      const from = adequacyReader.date(mapping.from, `${entry}.from`);
+      const scope = adequacyReader.oneOf(
+        mapping.scope ?? 'full',
+        ['full', 'partial'] as const,
+        `${entry}.scope`,
+      );
+      const note = adequacyReader.text(mapping.note, `${entry}.note`, false);
+      return country && name && from && scope ? [{ country, name, from, scope, note }] : [];
+    });
 
   const noticeFiles = yamlFilesUnder(join(directory, 'notices'));
   if (noticeFiles.length === 0) {
@@ -454,13 +498,19 @@ function resolveRecipientLines(
       const lineKey = wordingKey(line.text);
       for (const name of line.names) {
         if (!organisationIds.has(name) && !categoryIds.has(name)) {
-          reader.fail(line.where, `names "${name}", which is neither an organisation in recipients.yaml nor a category`);
+          reader.fail(
+            line.where,
+            `names "${name}", which is neither an organisation in recipients.yaml nor a category`,
+          );
           continue;
         }
         // A line may only name what its own words name, so that no recipient is covered by a reviewer's guess.
         const wordings = wordingsOf.get(name) ?? [wordingKey(name)];
         if (!line.namesImplicitly && !wordings.some((wording) => lineKey.includes(wording))) {
-          reader.fail(line.where, `names "${name}", but none of its names or aliases appears in the line's text`);
+          reader.fail(
+            line.where,
+            `names "${name}", but none of its names or aliases appears in the line's text`,
+          );
         }
       }
       return {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts/src/codes.js';
-import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+import { type Article6Basis, type DataCategory, type Exemption, canonicalJson } from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import { loadRegisterData } from './register.loader.js';
 import {
@@ -194,7 +193,9 @@ export class Register {
       this.recipientByKey.set(key, id);
     };
     // The council's own services are reached only through `internal: true`, never by a wording.
-    for (const recipient of [...recipients.values()].filter((recipient) => recipient.kind === 'organisation')) {
+    for (const recipient of [...recipients.values()].filter(
+      (recipient) => recipient.kind === 'organisation',
+    )) {
       for (const wording of [recipient.id, recipient.name, ...recipient.aliases]) {
         claim(wording, recipient.id, { file: 'recipients.yaml', entry: `organisations.${recipient.id}` });
       }
@@ -202,7 +203,13 @@ export class Register {
     for (const notice of this.data.notices) {
       for (const line of notice.recipients) {
         if (!recipients.has(line.head)) {
-          recipients.set(line.head, { id: line.head, name: headOf(line.text), kind: 'category', aliases: [], memberOf: [] });
+          recipients.set(line.head, {
+            id: line.head,
+            name: headOf(line.text),
+            kind: 'category',
+            aliases: [],
+            memberOf: [],
+          });
         }
         const where = { file: notice.file, entry: `recipients "${line.text}"` };
         claim(line.head, line.head, where);
@@ -241,7 +248,8 @@ export class Register {
 
   private indexNotice(edition: NoticeEdition): IndexedNotice {
     const purposeLines = new Map<string, PurposeLine[]>();
-    for (const line of edition.purposes) purposeLines.set(line.code, [...(purposeLines.get(line.code) ?? []), line]);
+    for (const line of edition.purposes)
+      purposeLines.set(line.code, [...(purposeLines.get(line.code) ?? []), line]);
     const recipientLines = new Map<string, RecipientLine[]>();
     const add = (id: string, line: RecipientLine) => {
       const lines = recipientLines.get(id) ?? [];
@@ -270,16 +278,25 @@ export class Register {
 
   private buildVersions(): RegisterVersion[] {
     const boundaries = [
-      ...new Set(this.data.notices.flatMap((notice) => [notice.effectiveFrom, notice.effectiveTo ?? []].flat())),
+      ...new Set(
+        this.data.notices.flatMap((notice) => [notice.effectiveFrom, notice.effectiveTo ?? []].flat()),
+      ),
     ].sort();
     const indexed = new Map(this.data.notices.map((notice) => [notice, this.indexNotice(notice)]));
     const versions: RegisterVersion[] = [];
     boundaries.forEach((start, index) => {
       const inForce = this.data.notices.filter(
-        (notice) => notice.effectiveFrom <= start && (notice.effectiveTo === undefined || start < notice.effectiveTo),
+        (notice) =>
+          notice.effectiveFrom <= start && (notice.effectiveTo === undefined || start < notice.effectiveTo),
       );
       if (inForce.length === 0) return;
-      versions.push(this.buildVersion(start, boundaries[index + 1], inForce.map((notice) => indexed.get(notice)!)));
+      versions.push(
+        this.buildVersion(
+          start,
+          boundaries[index + 1],
+          inForce.map((notice) => indexed.get(notice)!),
+        ),
+      );
     });
     return versions;
   }
@@ -302,7 +319,9 @@ export class Register {
       return at < 0 ? COUNCIL_WIDE_ORDER.length : at;
     };
     for (const list of councilWide.values()) {
-      list.sort((a, b) => rank(a.edition.code) - rank(b.edition.code) || a.edition.code.localeCompare(b.edition.code));
+      list.sort(
+        (a, b) => rank(a.edition.code) - rank(b.edition.code) || a.edition.code.localeCompare(b.edition.code),
+      );
     }
     const content = {
       id: start,

@@ -6,7 +6,7 @@ import {
   ropaCsv,
   ropaMarkdown,
   type Register,
-} from '#libs/register/src/index.js';
+} from '#libs/register';
 import { UsageError, type CliContext } from '../cli-io.js';
 
 export const REGISTER_USAGE = `disclosure-audit register lint [DIR]
