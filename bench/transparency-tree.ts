@@ -15,7 +15,7 @@ import {
   ProofCollector,
   rootFromInclusionProof,
   verifyConsistency,
-} from '#libs/transparency/src/index.js';
+} from '#libs/transparency';
 
 const leaves = Number(process.argv[2] ?? 1_000_000);
 const half = Math.floor(leaves / 2);
