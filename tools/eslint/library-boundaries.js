@@ -15,6 +15,7 @@ export const ALLOWED_DEPENDENCIES = {
   ledger: ['contracts'],
   infrastructure: ['contracts'],
   testing: ['contracts', 'ledger'],
+  transparency: [],
 };
 
 /** Specs beside a library's code may also use the shared test helpers. */
