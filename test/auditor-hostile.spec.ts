@@ -1,7 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
 
-import { judgeMessage } from '#libs/checker';
-import { defaultRegisterDir, loadRegister } from '#libs/register';
 import { disclosureEvent, createRunDatabase, migrateTestDatabase, type RunDatabase } from '#libs/testing';
 
 import { auditorVariables, startInProcessAuditor, type InProcessAuditor } from './support/auditor-process.js';
@@ -55,7 +53,6 @@ afterAll(async () => {
 type Sent = { hostile: HostileMessage } | { valid: string };
 
 it('rejects and dead-letters every hostile message, records every valid one, and stays healthy', async () => {
-  const register = loadRegister(defaultRegisterDir());
   const corpus = hostileCorpus();
   const sent: Sent[] = corpus.flatMap((hostile) => [
     { hostile },
@@ -79,8 +76,8 @@ it('rejects and dead-letters every hostile message, records every valid one, and
   sent.forEach((item, index) => {
     const row = byPosition.get(positionKey(positions[index]))!;
     if ('valid' in item) {
-      const expected = judgeMessage(item.valid, register);
-      if (row.kind !== 'disclosure' || row.verdict !== expected.verdict) {
+      // The fixture's event is compliant (a fixed expectation, as in the CLI's tests).
+      if (row.kind !== 'disclosure' || row.verdict !== 'compliant') {
         problems.push(`valid event at ${index} recorded as ${row.kind}/${row.verdict}`);
       }
       return;

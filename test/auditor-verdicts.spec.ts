@@ -100,7 +100,9 @@ describe('the examples file', () => {
     expect([...raised].sort()).toEqual([...FLAG_CODES].sort());
   });
 
-  it('records each line with the verdict and flag codes the checker gives it', () => {
+  it("plumbing: records each line with the verdict and flag codes the auditor's own checker gives it", () => {
+    // Expected values come from judgeMessage, the code under test: this proves the path to the trail, not the
+    // verdicts. The verdicts themselves are the next test's fixed expectations and the checker's unit tests.
     const recorded = rows.map((row) => ({
       verdict: row.verdict,
       flags: row.flagCodes,
@@ -116,6 +118,23 @@ describe('the examples file', () => {
     expect([...everyCode].sort()).toEqual([...FLAG_CODES].sort());
   });
 
+  it('records the verdicts README.md documents for the examples (fixed expectations)', () => {
+    const line = (number: number) => rows[number - 1];
+
+    expect(line(1)).toMatchObject({ kind: 'disclosure', verdict: 'compliant', flagCodes: [] });
+    expect(line(1).eventId).toBe('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9001');
+    expect(line(6)).toMatchObject({ verdict: 'flagged', flagCodes: ['PURPOSE_NOT_IN_NOTICE'] });
+    expect(line(18)).toMatchObject({ kind: 'rejected', verdict: 'rejected', eventId: null });
+    expect(line(18).errors).toEqual([expect.stringMatching(/^message is not valid JSON/)]);
+    expect(line(19)).toMatchObject({ kind: 'rejected', eventId: null });
+    expect(line(19).errors).toEqual([
+      'eventId: "not-a-uuid" is not a UUID (8-4-4-4-12 hexadecimal digits)',
+      'recipient.country: "UK" is not an ISO 3166-1 alpha-2 country code (use GB for the United Kingdom)',
+    ]);
+    const count = (verdict: string) => rows.filter((row) => row.verdict === verdict).length;
+    expect([count('compliant'), count('flagged'), count('rejected')]).toEqual([4, 13, 3]);
+  });
+
   it('keeps the original bytes and the reasons of each rejected line in the trail', () => {
     const rejected = expected.flatMap((judgement, index) =>
       judgement.verdict === 'rejected' ? [index] : [],
@@ -129,7 +148,7 @@ describe('the examples file', () => {
     }
   });
 
-  it('publishes each flagged event to the flagged topic, keyed by eventId, pointing at its trail entry', async () => {
+  it('plumbing: publishes each event the checker flags to the flagged topic, keyed by eventId, pointing at its trail entry', async () => {
     const flagged = expected.flatMap((judgement, index) => (judgement.verdict === 'flagged' ? [index] : []));
     expect(flagged.length).toBeGreaterThan(0);
     const messages = await waitFor('every flagged event is on the flagged topic', async () => {
@@ -156,7 +175,7 @@ describe('the examples file', () => {
     }
   });
 
-  it('dead-letters each rejected line with its original bytes and an x-reject-reasons header', async () => {
+  it('plumbing: dead-letters each line the checker rejects with its original bytes and an x-reject-reasons header', async () => {
     const rejected = expected.flatMap((judgement, index) =>
       judgement.verdict === 'rejected' ? [index] : [],
     );
@@ -219,22 +238,21 @@ describe('CloudEvents in the Kafka protocol binding', () => {
     ]);
     const [binaryRow, structuredRow, mismatchRow, structuredMismatchRow] = await recordedAt(positions);
 
-    const judgedBinary = judgeMessage(JSON.stringify(binary), register);
+    // The fixture's housing → police disclosure, and the same to HMRC, are compliant (as the CLI's tests expect).
     expect(binaryRow).toMatchObject({
       kind: 'disclosure',
       eventId: binary.eventId,
-      verdict: judgedBinary.verdict,
+      verdict: 'compliant',
+      flagCodes: [],
     });
-    expect(binaryRow.flagCodes).toEqual(judgedBinary.flags.map((flag) => flag.code));
     expect(binaryRow.headers.ce_id).toBe(binary.eventId);
 
-    const judgedStructured = judgeMessage(JSON.stringify(structured), register);
     expect(structuredRow).toMatchObject({
       kind: 'disclosure',
       eventId: structured.eventId,
-      verdict: judgedStructured.verdict,
+      verdict: 'compliant',
+      flagCodes: [],
     });
-    expect(structuredRow.flagCodes).toEqual(judgedStructured.flags.map((flag) => flag.code));
 
     for (const [row, event] of [
       [mismatchRow, mismatched],

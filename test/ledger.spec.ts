@@ -6,6 +6,7 @@ import {
   assertWriterRole,
   computeEntryHash,
   createDataSource,
+  hashedFields,
   LEDGER_WRITER_ROLE,
   LedgerErrorCode,
   LedgerException,
@@ -542,6 +543,22 @@ describe('ledger against Postgres', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('hashes every column of audit_entry but the row id, the recording time and the chain hashes', async () => {
+    await trailAppend.appendBatch([disclosureRecord()]);
+    const [entry] = await trailQuery.readTrail({ limit: 1 });
+    const columns = await rows(
+      "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'audit_entry'",
+    );
+
+    const unhashed = ['id', 'recorded_at', 'prev_hash', 'entry_hash'];
+    expect(Object.keys(hashedFields(entry)).sort()).toEqual(
+      columns
+        .map((column) => String(column.name))
+        .filter((name) => !unhashed.includes(name))
+        .sort(),
+    );
   });
 
   it('refuses records that Postgres could not store faithfully, writing nothing of the batch', async () => {

@@ -3,7 +3,6 @@ import { loadEnvironment } from '#libs/infrastructure';
 import { TrailQueryRepository, type StoredAuditEntry } from '#libs/ledger';
 import { createMigrationDataSource } from '#migrations';
 import type { CliContext } from '../cli-io.js';
-import { withCliContext } from '../cli.module.js';
 
 export const LEDGER_USAGE = `disclosure-audit migrate
   Applies the database migrations (DATABASE_URL; default postgres://postgres@127.0.0.1:5432/test).
@@ -31,6 +30,8 @@ export async function migrateCommand(_args: string[], context: CliContext): Prom
 }
 
 async function withTrail<T>(run: (trail: TrailQueryRepository) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: `check` and `register` should not pay for starting Nest.
+  const { withCliContext } = await import('../cli.module.js');
   return withCliContext((context) => run(context.get(TrailQueryRepository)));
 }
 
