@@ -84,7 +84,7 @@ it('rejects and dead-letters every hostile message, records every valid one, and
   sent.forEach((item, index) => {
     const row = byPosition.get(positionKey(positions[index]))!;
     if ('valid' in item) {
-      const expected = judgeMessage(item.valid, register);
+      const expected = judgeMessage(item.valid, register, Date.now());
       if (row.kind !== 'disclosure' || row.verdict !== expected.verdict) {
         problems.push(`valid event at ${index} recorded as ${row.kind}/${row.verdict}`);
       }

@@ -88,7 +88,7 @@ describe('the examples file', () => {
   let expected: Judgement[];
 
   beforeAll(async () => {
-    expected = exampleLines.map((line) => judgeMessage(line, register));
+    expected = exampleLines.map((line) => judgeMessage(line, register, Date.now()));
     positions = await publishWithPositions(
       kafka,
       topics.disclosures,
@@ -224,7 +224,7 @@ describe('CloudEvents in the Kafka protocol binding', () => {
     ]);
     const [binaryRow, structuredRow, mismatchRow, structuredMismatchRow] = await recordedAt(positions);
 
-    const judgedBinary = judgeMessage(JSON.stringify(binary), register);
+    const judgedBinary = judgeMessage(JSON.stringify(binary), register, Date.now());
     expect(binaryRow).toMatchObject({
       kind: 'disclosure',
       eventId: binary.eventId,
@@ -233,7 +233,7 @@ describe('CloudEvents in the Kafka protocol binding', () => {
     expect(binaryRow.flagCodes).toEqual(judgedBinary.flags.map((flag) => flag.code));
     expect(binaryRow.headers.ce_id).toBe(binary.eventId);
 
-    const judgedStructured = judgeMessage(JSON.stringify(structured), register);
+    const judgedStructured = judgeMessage(JSON.stringify(structured), register, Date.now());
     expect(structuredRow).toMatchObject({
       kind: 'disclosure',
       eventId: structured.eventId,

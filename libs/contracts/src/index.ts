@@ -44,3 +44,4 @@ export {
 export { codePointLength, isRfc3339DateTime, isStorableText, isUuid } from './formats.js';
 export { COUNTRY_CODE_HINTS, ISO_3166_ALPHA2_CODES } from './iso-countries.js';
 export { canonicalJson } from './canonical-json.js';
+export { impossibleTimeErrors, MAX_OCCURRED_AHEAD_MS } from './time-consistency.js';

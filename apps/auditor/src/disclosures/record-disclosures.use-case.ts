@@ -10,7 +10,7 @@ import type { Register } from '#libs/register/src/register.js';
 import { LOGGER, REGISTER } from '../auditor.tokens.js';
 import { AuditorMetrics } from '../observability/auditor-metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
-import { headersAsText, kafkaTimestampIso, storableText } from './kafka-message.js';
+import { headersAsText, kafkaTimestampIso, receivedAtMs, storableText } from './kafka-message.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -59,7 +59,9 @@ export class RecordDisclosuresUseCase {
 
   private judge(message: BatchMessage): Judgement {
     const parsed = parseKafkaDisclosure({ value: message.value, headers: message.headers });
-    return parsed.ok ? judgeEvent(parsed.event, this.register) : rejection(parsed.eventId, parsed.errors);
+    if (!parsed.ok) return rejection(parsed.eventId, parsed.errors);
+    // Spec section 7: the Kafka message timestamp is when the event was received.
+    return judgeEvent(parsed.event, this.register, receivedAtMs(message.timestamp));
   }
 
   /** Another instance may write the same eventId at the same moment; the retry then sees it as a duplicate. */
