@@ -1,7 +1,9 @@
 import tseslint from 'typescript-eslint';
 
+import libraryBoundaries from './tools/eslint/library-boundaries.js';
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', '*.js', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', '*.js', 'bin/**', 'tools/**/*.js'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -15,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // One public entry per library and the allowed dependency graph (docs/architecture.md).
+    plugins: { boundaries: libraryBoundaries },
+    rules: { 'boundaries/library-boundaries': 'error' },
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],

@@ -7,7 +7,9 @@ const typescriptAsEsm = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^#libs/(.*)\\.js$': '<rootDir>/libs/$1',
+    // The same public entries as package.json `imports`: `#libs/<name>` only, so a deep import fails here too.
+    '^#libs/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#migrations$': '<rootDir>/migrations/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
@@ -46,7 +48,7 @@ export default {
     {
       displayName: 'unit',
       ...typescriptAsEsm,
-      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench,tools}/**/*.spec.ts'],
     },
     {
       displayName: 'integration',

@@ -13,7 +13,8 @@ import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import pg from 'pg';
 
 export const REPO_ROOT = resolve(process.cwd());
-export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** The broker ensureBroker starts (scripts/kafka-local.sh honours KAFKA_LOCAL_PORT), unless KAFKA_BROKERS names one. */
+export const BROKERS = process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_LOCAL_PORT ?? '9092'}`;
 export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const RUN_SUFFIX = `${process.pid}_${randomBytes(3).toString('hex')}`;
 export const LOG_DIR = join(REPO_ROOT, '.cache', 'bench');

@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkDisclosure, judgeMessage } from '#libs/checker/src/index.js';
-import { loadRegister } from '#libs/register/src/register.js';
+import { checkDisclosure, judgeMessage } from '#libs/checker';
+import { loadRegister } from '#libs/register';
 import { mixedEvent, mixedLine } from './event-mix.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' } } });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
+import type { DisclosureEvent } from '#libs/contracts';
 
 /**
  * A realistic mix of disclosures for benchmarks: mostly compliant sharing, some flagged (wrong recipient, purpose,

@@ -5,15 +5,14 @@
  *
  *   npm run bench:ledger [-- batches]
  */
-import { createDataSource } from '#libs/ledger/src/data-source.js';
-import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
-import type { LedgerRecord } from '#libs/ledger/src/ledger.types.js';
-import { disclosureEvent, without } from '#libs/testing/src/event-factory.js';
+import { createDataSource, LedgerRepository, type LedgerRecord } from '#libs/ledger';
 import {
+  disclosureEvent,
+  without,
   createRunDatabase,
   disclosureRecord,
   migrateTestDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+} from '#libs/testing';
 
 const BATCH_SIZE = 1_000;
 const WRITERS = 3;

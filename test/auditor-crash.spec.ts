@@ -1,11 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import pg from 'pg';
 
-import {
-  createRunDatabase,
-  migrateTestDatabase,
-  type RunDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+import { createRunDatabase, migrateTestDatabase, type RunDatabase } from '#libs/testing';
 
 import { mixedLine } from '../bench/event-mix.js';
 import { auditorVariables, ChildAuditor, ensureAuditorBuilt, freePort } from './support/auditor-process.js';

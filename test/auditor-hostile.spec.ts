@@ -1,13 +1,8 @@
 import type { Admin, Kafka } from 'kafkajs';
 
-import { judgeMessage } from '#libs/checker/src/index.js';
-import { defaultRegisterDir, loadRegister } from '#libs/register/src/index.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
-import {
-  createRunDatabase,
-  migrateTestDatabase,
-  type RunDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+import { judgeMessage } from '#libs/checker';
+import { defaultRegisterDir, loadRegister } from '#libs/register';
+import { disclosureEvent, createRunDatabase, migrateTestDatabase, type RunDatabase } from '#libs/testing';
 
 import { auditorVariables, startInProcessAuditor, type InProcessAuditor } from './support/auditor-process.js';
 import { waitFor } from './support/eventually.js';

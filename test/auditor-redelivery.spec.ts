@@ -1,11 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
-import {
-  createRunDatabase,
-  migrateTestDatabase,
-  type RunDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+import { disclosureEvent, createRunDatabase, migrateTestDatabase, type RunDatabase } from '#libs/testing';
 
 import { auditorVariables, startInProcessAuditor, type InProcessAuditor } from './support/auditor-process.js';
 import { waitFor } from './support/eventually.js';

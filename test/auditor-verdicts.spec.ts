@@ -3,15 +3,10 @@ import { join } from 'node:path';
 
 import type { Admin, Kafka } from 'kafkajs';
 
-import { judgeMessage, type Judgement } from '#libs/checker/src/index.js';
-import { FLAG_CODES } from '#libs/contracts/src/flagged-message.js';
-import { defaultRegisterDir, loadRegister, type Register } from '#libs/register/src/index.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
-import {
-  createRunDatabase,
-  migrateTestDatabase,
-  type RunDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+import { judgeMessage, type Judgement } from '#libs/checker';
+import { FLAG_CODES } from '#libs/contracts';
+import { defaultRegisterDir, loadRegister, type Register } from '#libs/register';
+import { disclosureEvent, createRunDatabase, migrateTestDatabase, type RunDatabase } from '#libs/testing';
 
 import {
   auditorVariables,

@@ -1,15 +1,15 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, LedgerRepository } from '#libs/ledger/src/index.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import { createDataSource, LedgerRepository } from '#libs/ledger';
 import {
+  disclosureEvent,
   createRunDatabase,
   disclosureRecord,
   migrateTestDatabase,
   rejectedRecord,
   type RunDatabase,
-} from '#libs/testing/src/ledger-test-database.js';
+} from '#libs/testing';
 
 /**
  * The ledger writes entries with COPY in text format, which gives backslash, tab, line feed and carriage return a

@@ -6,21 +6,21 @@ import {
   assertWriterRole,
   computeEntryHash,
   createDataSource,
-  createMigrationDataSource,
   LEDGER_WRITER_ROLE,
   LedgerErrorCode,
   LedgerException,
   LedgerModule,
   LedgerRepository,
   type LedgerRecord,
-} from '#libs/ledger/src/index.js';
+} from '#libs/ledger';
+import { createMigrationDataSource } from '#migrations';
 import {
   disclosureRecord,
   migrateTestDatabase,
   createRunDatabase,
   type RunDatabase,
   rejectedRecord,
-} from '#libs/testing/src/ledger-test-database.js';
+} from '#libs/testing';
 
 const DATABASE_PREFIX = 'disclosure_audit_ledger_test';
 const flag = {

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices'
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import type { Repository } from 'typeorm';
-import { DISCLOSURE_VALIDATOR_OPTIONS, DisclosureEventDto } from '#libs/contracts/src/index.js';
+import { DISCLOSURE_VALIDATOR_OPTIONS, DisclosureEventDto } from '#libs/contracts';
 import { BaselineDisclosure } from './baseline-disclosure.entity.js';
 
 export const BASELINE_REPOSITORY = Symbol('BASELINE_REPOSITORY');

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
-import { createRunDatabase, type RunDatabase } from '#libs/testing/src/ledger-test-database.js';
+import { createRunDatabase, type RunDatabase } from '#libs/testing';
 
 import { AuditorInstance } from './auditor-fleet.js';
 import { progress, randomBetween, sleep } from './chaos-util.js';

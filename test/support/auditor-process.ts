@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
 
-import { loadEnvironment, type EnvironmentDto } from '#libs/infrastructure/src/config/environment.dto.js';
+import { loadEnvironment, type EnvironmentDto } from '#libs/infrastructure';
 
 import { startAuditor } from '../../apps/auditor/src/main.js';
 import { waitFor } from './eventually.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { IHeaders } from 'kafkajs';
 
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import { disclosureEvent } from '#libs/testing';
 
 /** Messages a broken or malicious publisher could send; every one must be rejected, none may stop the auditor. */
 export interface HostileMessage {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, LedgerRepository, type VerifyReport } from '#libs/ledger/src/index.js';
+import { createDataSource, LedgerRepository, type VerifyReport } from '#libs/ledger';
 
 export interface TrailRow {
   kind: 'disclosure' | 'rejected' | 'conflict';

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { EnvironmentDto } from '#libs/infrastructure/src/config/environment.dto.js';
-import { kafkaLogCreator } from '#libs/infrastructure/src/kafka/kafka-logging.js';
-import { LedgerModule } from '#libs/ledger/src/ledger.module.js';
-import type { Register } from '#libs/register/src/register.js';
+import { type EnvironmentDto, kafkaLogCreator } from '#libs/infrastructure';
+import { LedgerModule } from '#libs/ledger';
+import type { Register } from '#libs/register';
 import { ENVIRONMENT, KAFKA, LOGGER, REGISTER } from './auditor.tokens.js';
 import { DisclosureBatchController } from './disclosures/disclosure-batch.controller.js';
 import { RecordDisclosuresUseCase } from './disclosures/record-disclosures.use-case.js';

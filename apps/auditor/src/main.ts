@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadEnvironment, type EnvironmentDto } from '#libs/infrastructure/src/config/environment.dto.js';
-import { BatchKafkaServer } from '#libs/infrastructure/src/kafka/batch-kafka.server.js';
-import { kafkaLogCreator } from '#libs/infrastructure/src/kafka/kafka-logging.js';
-import { createLogger, PinoNestLogger } from '#libs/infrastructure/src/logging/logger.js';
-import { defaultRegisterDir, loadRegister } from '#libs/register/src/index.js';
+import {
+  loadEnvironment,
+  type EnvironmentDto,
+  BatchKafkaServer,
+  kafkaLogCreator,
+  createLogger,
+  PinoNestLogger,
+} from '#libs/infrastructure';
+import { defaultRegisterDir, loadRegister } from '#libs/register';
 import { AuditorModule } from './auditor.module.js';
 
 /** Creates the topics the auditor reads and writes, when the broker does not have them yet. */

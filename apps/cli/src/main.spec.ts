@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { FLAG_ORDER } from '#libs/checker/src/index.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import { FLAG_ORDER } from '#libs/checker';
+import { disclosureEvent } from '#libs/testing';
 import { runCli } from './main.js';
 
 async function cli(argv: string[], stdin = '') {

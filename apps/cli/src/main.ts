@@ -1,5 +1,5 @@
-import { EnvironmentException } from '#libs/infrastructure/src/config/environment.dto.js';
-import { RegisterLoadException } from '#libs/register/src/register.exception.js';
+import { EnvironmentException } from '#libs/infrastructure';
+import { RegisterLoadException } from '#libs/register';
 import { checkCommand, CHECK_USAGE } from './commands/check.command.js';
 import { LEDGER_USAGE, migrateCommand, trailCommand, verifyCommand } from './commands/ledger.commands.js';
 import { publishCommand, PUBLISH_USAGE } from './commands/publish.command.js';

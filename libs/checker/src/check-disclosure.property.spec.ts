@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { DataCategory } from '#libs/contracts/src/codes.js';
-import { loadRegister, recipientKey } from '#libs/register/src/register.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import type { DataCategory } from '#libs/contracts';
+import { loadRegister, recipientKey } from '#libs/register';
+import { disclosureEvent } from '#libs/testing';
 import { checkDisclosure } from './check-disclosure.js';
 import { FlagCode } from './verdict.js';
 

@@ -5,8 +5,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadRegister } from '#libs/register/src/register.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import { loadRegister } from '#libs/register';
+import { disclosureEvent } from '#libs/testing';
 import { checkDisclosure } from './check-disclosure.js';
 import { judgeEvent } from './judge-message.js';
 import { FlagCode } from './verdict.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
-import { loadRegister } from '#libs/register/src/register.js';
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
+import type { DisclosureEvent } from '#libs/contracts';
+import { loadRegister } from '#libs/register';
+import { disclosureEvent } from '#libs/testing';
 import { checkDisclosure } from './check-disclosure.js';
 import { FlagCode } from './verdict.js';
 

@@ -3,16 +3,16 @@ import {
   DEFAULT_CONTROLLER,
   DEFAULT_COUNTRY,
   SPECIAL_CATEGORIES,
-} from '#libs/contracts/src/codes.js';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
+  type DisclosureEvent,
+} from '#libs/contracts';
 import {
   recipientKey,
   type IndexedNotice,
+  type LineCondition,
   type Register,
   type RegisterVersion,
   type ResolvedRecipient,
-} from '#libs/register/src/register.js';
-import type { LineCondition } from '#libs/register/src/register.types.js';
+} from '#libs/register';
 import { EEA_COUNTRIES } from './eea.js';
 import { DisclosureDescription } from './messages.js';
 import { FLAG_ORDER, FlagCode, severityOf, type CheckResult, type Flag } from './verdict.js';

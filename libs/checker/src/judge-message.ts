@@ -1,7 +1,5 @@
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
-import { parseDisclosureMessage } from '#libs/contracts/src/parse-disclosure.js';
-import { impossibleTimeErrors } from '#libs/contracts/src/time-consistency.js';
-import type { Register } from '#libs/register/src/register.js';
+import { impossibleTimeErrors, parseDisclosureMessage, type DisclosureEvent } from '#libs/contracts';
+import type { Register } from '#libs/register';
 import { checkDisclosure } from './check-disclosure.js';
 import type { CheckResult, Flag, VerdictKind } from './verdict.js';
 

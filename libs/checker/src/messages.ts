@@ -1,13 +1,8 @@
-import type { DataCategory, Exemption } from '#libs/contracts/src/codes.js';
-import { DEFAULT_CONTROLLER } from '#libs/contracts/src/codes.js';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
-import type {
-  IndexedNotice,
-  Register,
-  RegisterVersion,
-  ResolvedRecipient,
-} from '#libs/register/src/register.js';
-import type { AdequacyEntry, ExemptionRule, LineCondition } from '#libs/register/src/register.types.js';
+import type { DataCategory, Exemption } from '#libs/contracts';
+import { DEFAULT_CONTROLLER } from '#libs/contracts';
+import type { DisclosureEvent } from '#libs/contracts';
+import type { IndexedNotice, Register, RegisterVersion, ResolvedRecipient } from '#libs/register';
+import type { AdequacyEntry, ExemptionRule, LineCondition } from '#libs/register';
 
 const MAX_LISTED = 12;
 

@@ -43,5 +43,5 @@ export {
 } from './flagged-message.js';
 export { codePointLength, isRfc3339DateTime, isStorableText, isUuid } from './formats.js';
 export { COUNTRY_CODE_HINTS, ISO_3166_ALPHA2_CODES } from './iso-countries.js';
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, CanonicalJsonError } from './canonical-json.js';
 export { impossibleTimeErrors, MAX_OCCURRED_AHEAD_MS } from './time-consistency.js';

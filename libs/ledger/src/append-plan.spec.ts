@@ -1,5 +1,4 @@
-import { disclosureEvent } from '#libs/testing/src/event-factory.js';
-import { disclosureRecord, rejectedRecord } from '#libs/testing/src/ledger-test-database.js';
+import { disclosureEvent, disclosureRecord, rejectedRecord } from '#libs/testing';
 
 import { AppendPlanner, offsetKey, planAppend, type LedgerState } from './append-plan.js';
 import { computeEntryHash, contentHashOf, GENESIS_PREV_HASH } from './entry-hash.js';

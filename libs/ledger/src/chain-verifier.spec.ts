@@ -1,4 +1,4 @@
-import { disclosureRecord, rejectedRecord } from '#libs/testing/src/ledger-test-database.js';
+import { disclosureRecord, rejectedRecord } from '#libs/testing';
 
 import { planAppend } from './append-plan.js';
 import { ChainVerifier, type StoredAuditEntry } from './chain-verifier.js';

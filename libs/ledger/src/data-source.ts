@@ -1,11 +1,8 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
-import { MIGRATIONS } from '../../../migrations/index.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
 import { OutboxMessageEntity } from './entities/outbox-message.entity.js';
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
-
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The role the service writes as: SELECT and INSERT on the trail, nothing that could change a row. */
 export const LEDGER_WRITER_ROLE = 'disclosure_audit_writer';
@@ -20,6 +17,8 @@ export interface LedgerDataSourceOptions {
   asWriter?: boolean;
   poolSize?: number;
   applicationName?: string;
+  /** Only the migration DataSource (top-level `migrations/`, imported as `#migrations`) passes these. */
+  migrations?: DataSourceOptions['migrations'];
 }
 
 /**
@@ -35,22 +34,13 @@ export function createDataSource(databaseUrl: string, options: LedgerDataSourceO
     type: 'postgres',
     url: asWriter ? withStartupRole(databaseUrl, LEDGER_WRITER_ROLE) : databaseUrl,
     entities: LEDGER_ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: options.migrations ?? [],
     synchronize: false,
     migrationsRun: false,
     // Query parameters carry event content (personal data); TypeORM would print them with a failing query.
     logging: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'disclosure-audit',
-  });
-}
-
-/** The DataSource that migrations run through: as the connecting user, never switched to the writer. */
-export function createMigrationDataSource(databaseUrl: string): DataSource {
-  return createDataSource(databaseUrl, {
-    asWriter: false,
-    poolSize: 2,
-    applicationName: 'disclosure-audit-migrations',
   });
 }
 
@@ -78,6 +68,3 @@ export async function assertWriterRole(dataSource: DataSource): Promise<void> {
     );
   }
 }
-
-/** For the TypeORM CLI (`typeorm migration:run -d dist/libs/ledger/src/data-source.js`). */
-export default createMigrationDataSource(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { planAppend } from './append-plan.js';
 
-import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+import { canonicalJson } from '#libs/contracts';
 
 import {
   canonicalEventOf,

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+import { canonicalJson } from '#libs/contracts';
 import type { EntryKind, LedgerFlag, Verdict } from './ledger.types.js';
 
 /** The prev_hash of the first entry of every chain. */

@@ -1,9 +1,6 @@
-export { canonicalJson, CanonicalJsonError } from '#libs/contracts/src/canonical-json.js';
 export {
   assertWriterRole,
   createDataSource,
-  createMigrationDataSource,
-  DEFAULT_DATABASE_URL,
   LEDGER_ENTITIES,
   LEDGER_WRITER_ROLE,
   type LedgerDataSourceOptions,

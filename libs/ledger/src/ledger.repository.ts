@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, MoreThan, QueryFailedError, type EntityManager } from 'typeorm';
 
-import { TOPICS } from '#libs/contracts/src/codes.js';
+import { TOPICS } from '#libs/contracts';
 
 import {
   offsetKey,

@@ -1,4 +1,4 @@
-import { disclosureRecord, rejectedRecord } from '#libs/testing/src/ledger-test-database.js';
+import { disclosureRecord, rejectedRecord } from '#libs/testing';
 
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import type { LedgerRecord } from './ledger.types.js';

@@ -1,4 +1,4 @@
-import { CanonicalJsonError } from '#libs/contracts/src/canonical-json.js';
+import { CanonicalJsonError } from '#libs/contracts';
 import { canonicalEventOf } from './entry-hash.js';
 import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import type { LedgerFlag, LedgerRecord, RecordKind, Verdict } from './ledger.types.js';

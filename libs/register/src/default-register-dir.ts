@@ -14,11 +14,15 @@ export function defaultRegisterDir(env: NodeJS.ProcessEnv = process.env): string
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(directory, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+    ) {
       return join(directory, 'register');
     }
     const parent = dirname(directory);
-    if (parent === directory) throw new Error(`cannot find the ${PACKAGE_NAME} project root above ${import.meta.url}`);
+    if (parent === directory)
+      throw new Error(`cannot find the ${PACKAGE_NAME} project root above ${import.meta.url}`);
     directory = parent;
   }
 }

@@ -9,14 +9,14 @@ export {
   type ResolvedRecipient,
 } from './register.js';
 export { loadRegisterData } from './register.loader.js';
-export { RegisterErrorCode, RegisterLoadException, describeProblem, type RegisterProblem } from './register.exception.js';
+export {
+  RegisterErrorCode,
+  RegisterLoadException,
+  describeProblem,
+  type RegisterProblem,
+} from './register.exception.js';
 export * from './register.types.js';
 export { codeOf, headOf, wordingKey } from './wording.js';
 export { recordOfProcessing, ropaCsv, ropaMarkdown, type RopaRow } from './ropa.js';
 export { defaultRegisterDir } from './default-register-dir.js';
-export {
-  describeWarning,
-  lintRegister,
-  RegisterWarningCode,
-  type RegisterWarning,
-} from './register-lint.js';
+export { describeWarning, lintRegister, RegisterWarningCode, type RegisterWarning } from './register-lint.js';

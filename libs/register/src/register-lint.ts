@@ -28,7 +28,9 @@ function significantWords(text: string): Set<string> {
     .split(/[^a-z]+/)
     .filter((word) => word.length > 1 && !STOP_WORDS.has(word))
     .map((word) => word.replace(/ing$/, (suffix) => (word.length > 5 ? '' : suffix)))
-    .map((word) => (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word));
+    .map((word) =>
+      word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word,
+    );
   return new Set(words);
 }
 

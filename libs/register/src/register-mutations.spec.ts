@@ -16,7 +16,14 @@ import {
 
 const reading = new SourceReading(readSeeds());
 const original = readRegisterFiles(path.resolve(process.cwd(), 'register'));
-const ARTICLE6 = ['consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interests'];
+const ARTICLE6 = [
+  'consent',
+  'contract',
+  'legal-obligation',
+  'vital-interests',
+  'public-task',
+  'legitimate-interests',
+];
 
 interface Mutation {
   name: string;
@@ -28,7 +35,10 @@ interface Mutation {
 /** A copy of the register in which only what the mutation changes is copied deeply. */
 function copyFor(files: RegisterFiles, mutation: Mutation): RegisterFiles {
   if (mutation.changes === 'recipients') return { ...files, recipients: structuredClone(files.recipients) };
-  return { ...files, notices: { ...files.notices, [mutation.changes]: structuredClone(files.notices[mutation.changes]) } };
+  return {
+    ...files,
+    notices: { ...files.notices, [mutation.changes]: structuredClone(files.notices[mutation.changes]) },
+  };
 }
 
 type LineKind = 'purposes' | 'recipients';
@@ -50,7 +60,11 @@ function mutations(files: RegisterFiles): Mutation[] {
         const entry = entryOf(line);
         const where = `${notice} ${kind}[${index}] "${entry.text.slice(0, 50)}"`;
         if (entry.condition !== undefined) {
-          all.push({ changes: notice, name: `${where}: condition removed`, apply: (copy) => void delete lineAt(copy, notice, kind, index).condition });
+          all.push({
+            changes: notice,
+            name: `${where}: condition removed`,
+            apply: (copy) => void delete lineAt(copy, notice, kind, index).condition,
+          });
         } else {
           for (const condition of ['consent', 'pseudonymised']) {
             all.push({
@@ -164,7 +178,8 @@ describe('mutation test of the source comparison', () => {
   });
 
   const byFile = new Map<string, Mutation[]>();
-  for (const mutation of all) byFile.set(mutation.changes, [...(byFile.get(mutation.changes) ?? []), mutation]);
+  for (const mutation of all)
+    byFile.set(mutation.changes, [...(byFile.get(mutation.changes) ?? []), mutation]);
 
   it.each([...byFile.keys()])('fails the source comparison for every mutation of %s', (changes) => {
     const survivors = byFile

@@ -8,7 +8,7 @@ import {
   type Article6Basis,
   type DataCategory,
   type Exemption,
-} from '#libs/contracts/src/codes.js';
+} from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import {
   COUNCIL_SERVICE_SCOPES,
@@ -96,7 +96,9 @@ class EntryReader {
   }
 
   texts(value: unknown, entry: string): string[] {
-    return this.list(value, entry, false).flatMap((item, index) => this.text(item, `${entry}[${index}]`) ?? []);
+    return this.list(value, entry, false).flatMap(
+      (item, index) => this.text(item, `${entry}[${index}]`) ?? [],
+    );
   }
 
   onlyKeys(mapping: Mapping, allowed: readonly string[], entry: string): void {
@@ -122,7 +124,9 @@ function readYaml(problems: RegisterProblem[], directory: string, path: string):
 }
 
 function label(index: number, text: string | undefined): string {
-  return text === undefined ? `[${index}]` : `[${index}] "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
+  return text === undefined
+    ? `[${index}]`
+    : `[${index}] "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 }
 
 function readPurposes(reader: EntryReader, value: unknown): PurposeLine[] {
@@ -135,12 +139,20 @@ function readPurposes(reader: EntryReader, value: unknown): PurposeLine[] {
     const where = `purposes${label(index, text)}`;
     reader.onlyKeys(mapping, ['text', 'code', 'aliases', 'condition', 'note'], where);
     if (text === undefined) return [];
-    const code = mapping.code === undefined ? codeOf(headOf(text)) : reader.code(mapping.code, `${where}.code`);
+    const code =
+      mapping.code === undefined ? codeOf(headOf(text)) : reader.code(mapping.code, `${where}.code`);
     const condition =
       mapping.condition === undefined
         ? undefined
         : reader.oneOf<LineCondition>(mapping.condition, LINE_CONDITIONS, `${where}.condition`);
-    return [{ text, code: code ?? codeOf(text), aliases: reader.texts(mapping.aliases, `${where}.aliases`), condition }];
+    return [
+      {
+        text,
+        code: code ?? codeOf(text),
+        aliases: reader.texts(mapping.aliases, `${where}.aliases`),
+        condition,
+      },
+    ];
   });
 }
 
@@ -322,10 +334,15 @@ function readNotice(reader: EntryReader, value: unknown): RawNotice | undefined 
   const rawRecipients = readRecipients(reader, mapping.recipients);
   if (!code || !controller || !kind || !title || !effectiveFrom) return undefined;
   if (kind !== 'reference') {
-    if (purposes.length === 0) reader.fail('purposes', 'a notice the checker applies needs at least one purpose');
-    if (rawRecipients.length === 0) reader.fail('recipients', 'a notice the checker applies needs at least one recipient');
+    if (purposes.length === 0)
+      reader.fail('purposes', 'a notice the checker applies needs at least one purpose');
+    if (rawRecipients.length === 0)
+      reader.fail('recipients', 'a notice the checker applies needs at least one recipient');
     if (!lawfulBases.some((line) => line.article6.length > 0)) {
-      reader.fail('lawfulBases', 'a notice the checker applies needs at least one line naming an Art 6 basis');
+      reader.fail(
+        'lawfulBases',
+        'a notice the checker applies needs at least one line naming an Art 6 basis',
+      );
     }
   }
   return {
@@ -355,13 +372,11 @@ function yamlFilesUnder(directory: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .sort()
-    .flatMap((name) => {
-      const path = join(directory, name);
-      if (statSync(path).isDirectory()) return yamlFilesUnder(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
+  return names.sort().flatMap((name) => {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
+    return /\.ya?ml$/.test(name) ? [path] : [];
+  });
 }
 
 /**
@@ -374,17 +389,20 @@ export function loadRegisterData(directory: string): RegisterData {
 
   const registerPath = join(directory, 'register.yaml');
   const registerReader = fileReader(registerPath);
-  const registerYaml = registerReader.mapping(readYaml(problems, directory, registerPath) ?? {}, '(file)') ?? {};
-  const controllers = registerReader.list(registerYaml.controllers, 'controllers', true).flatMap((item, index) => {
-    const entry = `controllers[${index}]`;
-    const mapping = registerReader.mapping(item, entry);
-    if (!mapping) return [];
-    registerReader.onlyKeys(mapping, ['code', 'name', 'aliases', 'note'], entry);
-    const code = registerReader.code(mapping.code, `${entry}.code`);
-    const name = registerReader.text(mapping.name, `${entry}.name`);
-    const aliases = registerReader.texts(mapping.aliases, `${entry}.aliases`);
-    return code && name ? [{ code, name, aliases }] : [];
-  });
+  const registerYaml =
+    registerReader.mapping(readYaml(problems, directory, registerPath) ?? {}, '(file)') ?? {};
+  const controllers = registerReader
+    .list(registerYaml.controllers, 'controllers', true)
+    .flatMap((item, index) => {
+      const entry = `controllers[${index}]`;
+      const mapping = registerReader.mapping(item, entry);
+      if (!mapping) return [];
+      registerReader.onlyKeys(mapping, ['code', 'name', 'aliases', 'note'], entry);
+      const code = registerReader.code(mapping.code, `${entry}.code`);
+      const name = registerReader.text(mapping.name, `${entry}.name`);
+      const aliases = registerReader.texts(mapping.aliases, `${entry}.aliases`);
+      return code && name ? [{ code, name, aliases }] : [];
+    });
   const exemptions: Partial<Record<Exemption, ExemptionRule>> = {};
   const exemptionYaml = registerReader.mapping(registerYaml.exemptions ?? {}, 'exemptions') ?? {};
   for (const [key, value] of Object.entries(exemptionYaml)) {
@@ -406,7 +424,8 @@ export function loadRegisterData(directory: string): RegisterData {
 
   const recipientsPath = join(directory, 'recipients.yaml');
   const recipientsReader = fileReader(recipientsPath);
-  const recipientsYaml = recipientsReader.mapping(readYaml(problems, directory, recipientsPath) ?? {}, '(file)') ?? {};
+  const recipientsYaml =
+    recipientsReader.mapping(readYaml(problems, directory, recipientsPath) ?? {}, '(file)') ?? {};
   const organisations = recipientsReader
     .list(recipientsYaml.organisations, 'organisations', true)
     .flatMap((item, index) => {
@@ -416,36 +435,47 @@ export function loadRegisterData(directory: string): RegisterData {
       recipientsReader.onlyKeys(mapping, ['id', 'name', 'aliases', 'note'], entry);
       const id = recipientsReader.code(mapping.id, `${entry}.id`);
       const name = recipientsReader.text(mapping.name, `${entry}.name`);
-      return id && name ? [{ id, name, aliases: recipientsReader.texts(mapping.aliases, `organisations.${id}.aliases`) }] : [];
+      return id && name
+        ? [{ id, name, aliases: recipientsReader.texts(mapping.aliases, `organisations.${id}.aliases`) }]
+        : [];
     });
   const services = readServices(recipientsReader, recipientsYaml.services, controllers);
-  const categoryAliases = recipientsReader.list(recipientsYaml.categories, 'categories', false).flatMap((item, index) => {
-    const entry = `categories[${index}]`;
-    const mapping = recipientsReader.mapping(item, entry);
-    if (!mapping) return [];
-    recipientsReader.onlyKeys(mapping, ['id', 'aliases', 'note'], entry);
-    const id = recipientsReader.code(mapping.id, `${entry}.id`);
-    return id ? [{ id, aliases: recipientsReader.texts(mapping.aliases, `categories.${id}.aliases`) }] : [];
-  });
+  const categoryAliases = recipientsReader
+    .list(recipientsYaml.categories, 'categories', false)
+    .flatMap((item, index) => {
+      const entry = `categories[${index}]`;
+      const mapping = recipientsReader.mapping(item, entry);
+      if (!mapping) return [];
+      recipientsReader.onlyKeys(mapping, ['id', 'aliases', 'note'], entry);
+      const id = recipientsReader.code(mapping.id, `${entry}.id`);
+      return id ? [{ id, aliases: recipientsReader.texts(mapping.aliases, `categories.${id}.aliases`) }] : [];
+    });
 
   const adequacyPath = join(directory, 'adequacy.yaml');
   const adequacyReader = fileReader(adequacyPath);
-  const adequacyYaml = adequacyReader.mapping(readYaml(problems, directory, adequacyPath) ?? {}, '(file)') ?? {};
-  const adequacy = adequacyReader.list(adequacyYaml.countries, 'countries', true).flatMap((item, index): AdequacyEntry[] => {
-    const entry = `countries[${index}]`;
-    const mapping = adequacyReader.mapping(item, entry);
-    if (!mapping) return [];
-    adequacyReader.onlyKeys(mapping, ['country', 'name', 'from', 'scope', 'note'], entry);
-    const country = adequacyReader.text(mapping.country, `${entry}.country`);
-    if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
-      adequacyReader.fail(`${entry}.country`, `"${country}" is not an ISO 3166-1 alpha-2 code`);
-    }
-    const name = adequacyReader.text(mapping.name, `${entry}.name`);
-    const from = adequacyReader.date(mapping.from, `${entry}.from`);
-    const scope = adequacyReader.oneOf(mapping.scope ?? 'full', ['full', 'partial'] as const, `${entry}.scope`);
-    const note = adequacyReader.text(mapping.note, `${entry}.note`, false);
-    return country && name && from && scope ? [{ country, name, from, scope, note }] : [];
-  });
+  const adequacyYaml =
+    adequacyReader.mapping(readYaml(problems, directory, adequacyPath) ?? {}, '(file)') ?? {};
+  const adequacy = adequacyReader
+    .list(adequacyYaml.countries, 'countries', true)
+    .flatMap((item, index): AdequacyEntry[] => {
+      const entry = `countries[${index}]`;
+      const mapping = adequacyReader.mapping(item, entry);
+      if (!mapping) return [];
+      adequacyReader.onlyKeys(mapping, ['country', 'name', 'from', 'scope', 'note'], entry);
+      const country = adequacyReader.text(mapping.country, `${entry}.country`);
+      if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
+        adequacyReader.fail(`${entry}.country`, `"${country}" is not an ISO 3166-1 alpha-2 code`);
+      }
+      const name = adequacyReader.text(mapping.name, `${entry}.name`);
+      const from = adequacyReader.date(mapping.from, `${entry}.from`);
+      const scope = adequacyReader.oneOf(
+        mapping.scope ?? 'full',
+        ['full', 'partial'] as const,
+        `${entry}.scope`,
+      );
+      const note = adequacyReader.text(mapping.note, `${entry}.note`, false);
+      return country && name && from && scope ? [{ country, name, from, scope, note }] : [];
+    });
 
   const noticeFiles = yamlFilesUnder(join(directory, 'notices'));
   if (noticeFiles.length === 0) {
@@ -548,7 +578,9 @@ function resolveRecipientLines(
   const serviceOfHead = (controller: string, line: RawRecipientLine) =>
     serviceByWording.get(`${controller}/${wordingKey(line.headText)}`);
   const headOfLine = (controller: string, line: RawRecipientLine) =>
-    organisationByWording.get(wordingKey(line.headText)) ?? serviceOfHead(controller, line) ?? codeOf(line.headText);
+    organisationByWording.get(wordingKey(line.headText)) ??
+    serviceOfHead(controller, line) ??
+    codeOf(line.headText);
   const categoryIds = new Set(
     rawNotices.flatMap((notice) =>
       notice.rawRecipients
@@ -566,18 +598,26 @@ function resolveRecipientLines(
     const recipients = rawRecipients.map((line): RecipientLine => {
       const lineKey = wordingKey(line.text);
       // A line may only name what its own words name, so that no recipient is covered by a reviewer's guess.
-      const inText = (wordings: string[]) => line.namesImplicitly || wordings.some((wording) => lineKey.includes(wording));
+      const inText = (wordings: string[]) =>
+        line.namesImplicitly || wordings.some((wording) => lineKey.includes(wording));
       for (const name of line.names) {
         if (!organisationIds.has(name) && !categoryIds.has(name)) {
-          reader.fail(line.where, `names "${name}", which is neither an organisation in recipients.yaml nor a category`);
+          reader.fail(
+            line.where,
+            `names "${name}", which is neither an organisation in recipients.yaml nor a category`,
+          );
           continue;
         }
         if (!inText(wordingsOf.get(name) ?? [wordingKey(name)])) {
-          reader.fail(line.where, `names "${name}", but none of its names or aliases appears in the line's text`);
+          reader.fail(
+            line.where,
+            `names "${name}", but none of its names or aliases appears in the line's text`,
+          );
         }
       }
       for (const [category, members] of Object.entries(line.memberships)) {
-        if (!categoryIds.has(category)) reader.fail(line.where, `memberships: "${category}" is not a category`);
+        if (!categoryIds.has(category))
+          reader.fail(line.where, `memberships: "${category}" is not a category`);
         if (!inText([wordingKey(category)])) {
           reader.fail(line.where, `memberships: the line's text does not name the category "${category}"`);
         }
@@ -592,7 +632,10 @@ function resolveRecipientLines(
       for (const service of line.services) {
         const wordings = serviceWordings.get(`${notice.controller}/${service}`);
         if (wordings === undefined) {
-          reader.fail(line.where, `services: "${service}" is not a service of ${notice.controller} in recipients.yaml`);
+          reader.fail(
+            line.where,
+            `services: "${service}" is not a service of ${notice.controller} in recipients.yaml`,
+          );
         } else if (!inText(wordings)) {
           reader.fail(line.where, `services: "${service}" is not named in the line's text`);
         }

@@ -37,7 +37,9 @@ describe('register versions (spec section 7: dates in force)', () => {
   });
 
   it('keeps every service-area notice in force from 2018-05-25', () => {
-    expect(codesAt('2018-05-25T00:00:00Z')).toEqual(expect.arrayContaining(['housing', 'cctv', 'children-social-care']));
+    expect(codesAt('2018-05-25T00:00:00Z')).toEqual(
+      expect.arrayContaining(['housing', 'cctv', 'children-social-care']),
+    );
   });
 });
 
@@ -56,9 +58,11 @@ describe('register lint', () => {
         ],
       ]),
     );
-    expect(warnings.every((warning) => warning.file === 'notices/leicestershire-county-council/children-social-care.yaml')).toBe(
-      true,
-    );
+    expect(
+      warnings.every(
+        (warning) => warning.file === 'notices/leicestershire-county-council/children-social-care.yaml',
+      ),
+    ).toBe(true);
   });
 
   it('does not warn about alike purposes with the same conditions ("research" and "statistical research" in finance)', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts/src/codes.js';
-import { canonicalJson } from '#libs/contracts/src/canonical-json.js';
+import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts';
+import { canonicalJson } from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import { loadRegisterData } from './register.loader.js';
 import {
@@ -62,9 +62,7 @@ export interface RecipientReference {
  * organisation or category outside the council, or the council itself, optionally one of its named services.
  */
 export type ResolvedRecipient =
-  | { kind: 'unknown' }
-  | { kind: 'external'; id: string }
-  | { kind: 'internal'; service?: string };
+  { kind: 'unknown' } | { kind: 'external'; id: string } | { kind: 'internal'; service?: string };
 
 const WHOLE_COUNCIL_KEY = '@council';
 
@@ -239,7 +237,13 @@ export class Register {
         // council itself: its wording is the controller's own (indexOwnWordings), never a category.
         if (namesTheCouncilByHead(line)) continue;
         if (!recipients.has(line.head)) {
-          recipients.set(line.head, { id: line.head, name: headOf(line.text), kind: 'category', aliases: [], memberOf: [] });
+          recipients.set(line.head, {
+            id: line.head,
+            name: headOf(line.text),
+            kind: 'category',
+            aliases: [],
+            memberOf: [],
+          });
         }
         const where = { file: notice.file, entry: `recipients "${line.text}"` };
         claim(line.head, line.head, where);
@@ -250,7 +254,8 @@ export class Register {
     // Names inside lines may refer to categories that later files create, so memberships are read once all exist.
     const join = (id: string, category: string) => {
       const member = recipients.get(id);
-      if (member !== undefined && id !== category && !member.memberOf.includes(category)) member.memberOf.push(category);
+      if (member !== undefined && id !== category && !member.memberOf.includes(category))
+        member.memberOf.push(category);
     };
     for (const notice of this.data.notices) {
       for (const line of notice.recipients) {
@@ -280,7 +285,12 @@ export class Register {
 
   /** The controllers' own wordings: their names, their services, and lines that name their services in general. */
   private indexOwnWordings(problems: RegisterProblem[]): void {
-    const claim = (controller: string, wording: string, value: { service?: string }, where: { file: string; entry: string }) => {
+    const claim = (
+      controller: string,
+      wording: string,
+      value: { service?: string },
+      where: { file: string; entry: string },
+    ) => {
       const key = `${controller}\u0000${wordingKey(wording)}`;
       const existing = this.ownWordings.get(key);
       if (existing !== undefined && existing.service !== value.service) {
@@ -295,16 +305,26 @@ export class Register {
     };
     for (const controller of this.data.controllers) {
       for (const wording of [controller.code, controller.name, ...controller.aliases]) {
-        claim(controller.code, wording, {}, { file: 'register.yaml', entry: `controllers.${controller.code}` });
+        claim(
+          controller.code,
+          wording,
+          {},
+          { file: 'register.yaml', entry: `controllers.${controller.code}` },
+        );
       }
     }
     for (const service of this.data.services) {
       this.servicesById.set(`${service.controller}/${service.id}`, service);
       for (const wording of [service.id, service.name, ...service.aliases]) {
-        claim(service.controller, wording, { service: service.id }, {
-          file: 'recipients.yaml',
-          entry: `services.${service.controller}.${service.id}`,
-        });
+        claim(
+          service.controller,
+          wording,
+          { service: service.id },
+          {
+            file: 'recipients.yaml',
+            entry: `services.${service.controller}.${service.id}`,
+          },
+        );
       }
     }
     for (const notice of this.data.notices) {
@@ -319,7 +339,8 @@ export class Register {
 
   private indexNotice(edition: NoticeEdition): IndexedNotice {
     const purposeLines = new Map<string, PurposeLine[]>();
-    for (const line of edition.purposes) purposeLines.set(line.code, [...(purposeLines.get(line.code) ?? []), line]);
+    for (const line of edition.purposes)
+      purposeLines.set(line.code, [...(purposeLines.get(line.code) ?? []), line]);
     const recipientLines = new Map<string, RecipientLine[]>();
     const add = (id: string, line: RecipientLine) => {
       const lines = recipientLines.get(id) ?? [];
@@ -338,7 +359,8 @@ export class Register {
       for (const service of line.services) add(recipientKey({ kind: 'internal', service })!, line);
       if (line.councilServices === 'all') {
         add(WHOLE_COUNCIL_KEY, line);
-        for (const service of ownServices) add(recipientKey({ kind: 'internal', service: service.id })!, line);
+        for (const service of ownServices)
+          add(recipientKey({ kind: 'internal', service: service.id })!, line);
       } else if (line.councilServices === 'enforcement') {
         for (const service of ownServices.filter((candidate) => candidate.enforcement)) {
           add(recipientKey({ kind: 'internal', service: service.id })!, line);
@@ -361,16 +383,25 @@ export class Register {
 
   private buildVersions(): RegisterVersion[] {
     const boundaries = [
-      ...new Set(this.data.notices.flatMap((notice) => [notice.effectiveFrom, notice.effectiveTo ?? []].flat())),
+      ...new Set(
+        this.data.notices.flatMap((notice) => [notice.effectiveFrom, notice.effectiveTo ?? []].flat()),
+      ),
     ].sort();
     const indexed = new Map(this.data.notices.map((notice) => [notice, this.indexNotice(notice)]));
     const versions: RegisterVersion[] = [];
     boundaries.forEach((start, index) => {
       const inForce = this.data.notices.filter(
-        (notice) => notice.effectiveFrom <= start && (notice.effectiveTo === undefined || start < notice.effectiveTo),
+        (notice) =>
+          notice.effectiveFrom <= start && (notice.effectiveTo === undefined || start < notice.effectiveTo),
       );
       if (inForce.length === 0) return;
-      versions.push(this.buildVersion(start, boundaries[index + 1], inForce.map((notice) => indexed.get(notice)!)));
+      versions.push(
+        this.buildVersion(
+          start,
+          boundaries[index + 1],
+          inForce.map((notice) => indexed.get(notice)!),
+        ),
+      );
     });
     return versions;
   }
@@ -393,7 +424,9 @@ export class Register {
       return at < 0 ? COUNCIL_WIDE_ORDER.length : at;
     };
     for (const list of councilWide.values()) {
-      list.sort((a, b) => rank(a.edition.code) - rank(b.edition.code) || a.edition.code.localeCompare(b.edition.code));
+      list.sort(
+        (a, b) => rank(a.edition.code) - rank(b.edition.code) || a.edition.code.localeCompare(b.edition.code),
+      );
     }
     const content = {
       id: start,

@@ -1,4 +1,4 @@
-import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts/src/codes.js';
+import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts';
 
 export const NOTICE_KINDS = ['service-area', 'council-wide', 'reference'] as const;
 /** `reference` notices are recorded for completeness and the Art 30 record; the checker never applies them. */

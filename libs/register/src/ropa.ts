@@ -37,8 +37,12 @@ export function recordOfProcessing(register: Register, atMs?: number): RopaRow[]
     legislation: edition.lawfulBases.filter((line) => line.article6.length === 0).map((line) => line.text),
     recipientCategories: [...new Set(edition.recipients.map((line) => headOf(line.text)))],
     conditions: [
-      ...edition.purposes.flatMap((line) => (line.condition ? [`purpose "${line.text}": ${line.condition}`] : [])),
-      ...edition.recipients.flatMap((line) => (line.condition ? [`recipient "${line.text}": ${line.condition}`] : [])),
+      ...edition.purposes.flatMap((line) =>
+        line.condition ? [`purpose "${line.text}": ${line.condition}`] : [],
+      ),
+      ...edition.recipients.flatMap((line) =>
+        line.condition ? [`recipient "${line.text}": ${line.condition}`] : [],
+      ),
     ],
     dataCategories: edition.dataCategories ?? [],
     retention: edition.retention?.text ?? 'not stated in the notice',

@@ -2,13 +2,17 @@ import { codeOf, headOf, wordingKey } from './wording.js';
 
 describe('wordingKey', () => {
   it('ignores case, punctuation, white space and a trailing "for example"', () => {
-    expect(wordingKey('Judicial agencies - courts, for example')).toBe(wordingKey('judicial agencies courts'));
+    expect(wordingKey('Judicial agencies - courts, for example')).toBe(
+      wordingKey('judicial agencies courts'),
+    );
     expect(wordingKey('  Prevention and detection of CRIME. ')).toBe('preventionanddetectionofcrime');
     expect(wordingKey('service delivery for example')).toBe(wordingKey('Service delivery'));
   });
 
   it('treats a code and its wording alike', () => {
-    expect(wordingKey('prevention-and-detection-of-crime')).toBe(wordingKey('prevention and detection of crime'));
+    expect(wordingKey('prevention-and-detection-of-crime')).toBe(
+      wordingKey('prevention and detection of crime'),
+    );
   });
 
   it('keeps "for example" when it is not at the end', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DisclosureEvent } from '#libs/contracts/src/disclosure-event.js';
+import type { DisclosureEvent } from '#libs/contracts';
 
 type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];

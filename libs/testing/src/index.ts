@@ -1,1 +1,3 @@
+export * from './event-factory.js';
+export * from './ledger-test-database.js';
 export * from './service-environment.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 
-import type { LedgerFlag, LedgerRecord } from '#libs/ledger/src/index.js';
-import { createMigrationDataSource } from '#libs/ledger/src/index.js';
+import type { LedgerFlag, LedgerRecord } from '#libs/ledger';
+import { createMigrationDataSource } from '#migrations';
 
 import { disclosureEvent } from './event-factory.js';
 

@@ -1,9 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  MESSAGE_BATCH_PATTERN,
-  type MessageBatch,
-} from '#libs/infrastructure/src/kafka/batch-kafka.server.js';
+import { MESSAGE_BATCH_PATTERN, type MessageBatch } from '#libs/infrastructure';
 import { RecordDisclosuresUseCase } from './record-disclosures.use-case.js';
 
 /** The Kafka edge: every batch from the disclosures topic goes to one use case. */

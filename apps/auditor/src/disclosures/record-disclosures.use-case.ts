@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { parseKafkaDisclosure } from '#libs/contracts/src/cloudevents.js';
-import { judgeEvent, rejection, type Judgement } from '#libs/checker/src/index.js';
-import type { MessageBatch, BatchMessage } from '#libs/infrastructure/src/kafka/batch-kafka.server.js';
-import { LedgerErrorCode, LedgerException } from '#libs/ledger/src/ledger.exception.js';
-import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
-import type { AppendResult, LedgerRecord } from '#libs/ledger/src/ledger.types.js';
-import type { Register } from '#libs/register/src/register.js';
+import { parseKafkaDisclosure } from '#libs/contracts';
+import { judgeEvent, rejection, type Judgement } from '#libs/checker';
+import type { MessageBatch, BatchMessage } from '#libs/infrastructure';
+import {
+  LedgerErrorCode,
+  LedgerException,
+  LedgerRepository,
+  type AppendResult,
+  type LedgerRecord,
+} from '#libs/ledger';
+import type { Register } from '#libs/register';
 import { LOGGER, REGISTER } from '../auditor.tokens.js';
 import { AuditorMetrics } from '../observability/auditor-metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';

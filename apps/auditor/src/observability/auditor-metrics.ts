@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Judgement } from '#libs/checker/src/index.js';
-import type { MessageBatch } from '#libs/infrastructure/src/kafka/batch-kafka.server.js';
-import type { AppendResult } from '#libs/ledger/src/ledger.types.js';
+import type { Judgement } from '#libs/checker';
+import type { MessageBatch } from '#libs/infrastructure';
+import type { AppendResult } from '#libs/ledger';
 
 /** Prometheus metrics of the auditor, served on GET /metrics. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
-import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
+import { LedgerRepository } from '#libs/ledger';
 import { AuditorMetrics } from './auditor-metrics.js';
 
 /** Health for orchestrators and Prometheus metrics, on the auditor's HTTP port. */

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
-import type { OutboxMessage } from '#libs/ledger/src/ledger.types.js';
+import { LedgerRepository, type OutboxMessage } from '#libs/ledger';
 import { KAFKA, LOGGER } from '../auditor.tokens.js';
 
 const CLAIM_LIMIT = 1000;

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { judgeMessage, type Judgement } from '#libs/checker/src/index.js';
-import { loadRegister } from '#libs/register/src/register.js';
-import { defaultRegisterDir } from '#libs/register/src/index.js';
+import { judgeMessage, type Judgement } from '#libs/checker';
+import { loadRegister, defaultRegisterDir } from '#libs/register';
 import { readLines, UsageError, type CliContext } from '../cli-io.js';
 
 export const CHECK_USAGE = `disclosure-audit check FILE|- [--json] [--register DIR]

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadEnvironment } from '#libs/infrastructure/src/config/environment.dto.js';
-import { createDataSource, createMigrationDataSource } from '#libs/ledger/src/data-source.js';
-import { LedgerRepository } from '#libs/ledger/src/ledger.repository.js';
-import type { TrailEntry } from '#libs/ledger/src/ledger.types.js';
+import { loadEnvironment } from '#libs/infrastructure';
+import { createDataSource, LedgerRepository, type TrailEntry } from '#libs/ledger';
+import { createMigrationDataSource } from '#migrations';
 import type { CliContext } from '../cli-io.js';
 
 export const LEDGER_USAGE = `disclosure-audit migrate

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { loadEnvironment } from '#libs/infrastructure/src/config/environment.dto.js';
+import { loadEnvironment } from '#libs/infrastructure';
 import { readLines, UsageError, type CliContext } from '../cli-io.js';
 
 export const PUBLISH_USAGE = `disclosure-audit publish FILE|- [--topic TOPIC] [--brokers HOST:PORT,...]

@@ -8,7 +8,7 @@ import {
   ropaCsv,
   ropaMarkdown,
   type Register,
-} from '#libs/register/src/index.js';
+} from '#libs/register';
 import { UsageError, type CliContext } from '../cli-io.js';
 
 export const REGISTER_USAGE = `disclosure-audit register lint [DIR]
@@ -46,7 +46,8 @@ function lint(args: string[], context: CliContext): number {
       `${register.versions.length} versions (latest ${register.latestVersion.id}, sha256 ${register.latestVersion.contentHash})` +
       `${warnings.length === 0 ? '' : `; ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`}\n`,
   );
-  for (const warning of warnings) context.stdout.write(`  warning ${warning.code}: ${describeWarning(warning)}\n`);
+  for (const warning of warnings)
+    context.stdout.write(`  warning ${warning.code}: ${describeWarning(warning)}\n`);
   return 0;
 }
 
@@ -75,7 +76,9 @@ function show(args: string[], context: CliContext): number {
         `bases ${[...notice.bases].join(', ')}`,
     );
     for (const note of edition.notes) {
-      lines.push(`    note (${note.topic}; ${note.source.file}, ${note.source.section}): ${note.text.replace(/\s+/g, ' ')}`);
+      lines.push(
+        `    note (${note.topic}; ${note.source.file}, ${note.source.section}): ${note.text.replace(/\s+/g, ' ')}`,
+      );
     }
   }
   context.stdout.write(`${lines.join('\n')}\n`);

@@ -10,7 +10,7 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
-import { TOPICS } from '#libs/contracts/src/codes.js';
+import { TOPICS } from '#libs/contracts';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';

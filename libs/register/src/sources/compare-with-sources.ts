@@ -67,7 +67,9 @@ export const COUNCIL_WIDE: Record<string, CouncilWideExpectation> = {
   'national-fraud-initiative': {
     purposes: ['national-fraud-initiative'],
     basisLines: [['legal-obligation']],
-    recipients: [{ text: 'Cabinet Office', printed: 'Minister for the Cabinet Office', names: ['cabinet-office'] }],
+    recipients: [
+      { text: 'Cabinet Office', printed: 'Minister for the Cabinet Office', names: ['cabinet-office'] },
+    ],
     effectiveFrom: '2018-05-25',
   },
   'test-and-trace': {
@@ -134,10 +136,17 @@ export const COUNCIL_WIDE: Record<string, CouncilWideExpectation> = {
 };
 
 /** Spec section 7's dates for the reference notices (exclusive ends), and the bases of their basis lines. */
-const REFERENCE_NOTICES: Record<string, { effectiveFrom: string; effectiveTo?: string; basisLines: string[][] }> = {
+const REFERENCE_NOTICES: Record<
+  string,
+  { effectiveFrom: string; effectiveTo?: string; basisLines: string[][] }
+> = {
   // "the Council is required to process and share necessary health and social care data": a legal obligation, in
   // the council's public task.
-  'covid-19-copi': { effectiveFrom: '2020-03-20', effectiveTo: '2022-06-30', basisLines: [['legal-obligation', 'public-task']] },
+  'covid-19-copi': {
+    effectiveFrom: '2020-03-20',
+    effectiveTo: '2022-06-30',
+    basisLines: [['legal-obligation', 'public-task']],
+  },
   'how-we-use-information@2018-05-25': { effectiveFrom: '2018-05-25', basisLines: [] },
   // 001, the edition before 003: it ends where 003 starts.
   'how-we-use-information': { effectiveFrom: '2015-04-01', effectiveTo: '2018-05-25', basisLines: [] },
@@ -238,7 +247,9 @@ export function readRegisterFiles(directory: string): RegisterFiles {
   for (const controller of readdirSync(path.join(directory, 'notices'))) {
     for (const file of readdirSync(path.join(directory, 'notices', controller))) {
       if (file.endsWith('.yaml')) {
-        notices[`${controller}/${file.replace(/\.yaml$/, '')}`] = readYaml(path.join('notices', controller, file));
+        notices[`${controller}/${file.replace(/\.yaml$/, '')}`] = readYaml(
+          path.join('notices', controller, file),
+        );
       }
     }
   }
@@ -262,7 +273,6 @@ export function readSeeds(): SeedTexts {
     Object.values(SEED_FILES).map((file) => [file, readFileSync(path.join(found, file), 'utf8')]),
   );
 }
-
 
 function memoise<T>(compute: (text: string) => T): (text: string) => T {
   const cache = new Map<string, T>();
@@ -375,7 +385,10 @@ export function parseServiceAreas(text: string): ServiceAreaSection[] {
 /** The condition a line's own words create (spec section 6): only "with consent" and "pseudonymised or anonymised". */
 export const conditionOfWording = memoise((text: string): string | undefined => {
   if (/\bwith consent\b/i.test(text)) return 'consent';
-  if (/\bpseudonymised or anonymised\b/i.test(text) && !/where possible|usually|most of the time|try/i.test(text)) {
+  if (
+    /\bpseudonymised or anonymised\b/i.test(text) &&
+    !/where possible|usually|most of the time|try/i.test(text)
+  ) {
     return 'pseudonymised';
   }
   return undefined;
@@ -477,7 +490,9 @@ export class SourceReading {
    */
   dictionaryFor(files: RegisterFiles): Dictionary {
     const heads = Object.values(files.notices)
-      .flatMap((notice) => (notice.recipients ?? []).map((line) => `${notice.controller}/${headOf(entryOf(line).text)}`))
+      .flatMap((notice) =>
+        (notice.recipients ?? []).map((line) => `${notice.controller}/${headOf(entryOf(line).text)}`),
+      )
       .join('|');
     let byHeads = this.dictionaries.get(files.recipients);
     if (byHeads === undefined) {
@@ -505,11 +520,16 @@ function buildDictionary(files: RegisterFiles): Dictionary {
   const services = files.recipients.services ?? {};
   // Wordings of organisations and of categories (the heads of lines that are neither organisations nor services).
   const organisationWordings: { id: string; wording: string }[] = organisations.flatMap((organisation) =>
-    [organisation.name, ...(organisation.aliases ?? [])].map((wording) => ({ id: organisation.id, wording: words(wording) })),
+    [organisation.name, ...(organisation.aliases ?? [])].map((wording) => ({
+      id: organisation.id,
+      wording: words(wording),
+    })),
   );
   const organisationByKey = new Map(
     organisations.flatMap((organisation) =>
-      [organisation.name, ...(organisation.aliases ?? [])].map((wording) => [wordingKey(wording), organisation.id] as const),
+      [organisation.name, ...(organisation.aliases ?? [])].map(
+        (wording) => [wordingKey(wording), organisation.id] as const,
+      ),
     ),
   );
   const serviceByKey = new Map<string, string>();
@@ -526,7 +546,11 @@ function buildDictionary(files: RegisterFiles): Dictionary {
   for (const notice of Object.values(files.notices)) {
     for (const line of (notice.recipients ?? []).map(entryOf)) {
       const head = headOf(collapse(line.text));
-      if (organisationByKey.has(wordingKey(head)) || serviceByKey.has(`${notice.controller}/${wordingKey(head)}`)) continue;
+      if (
+        organisationByKey.has(wordingKey(head)) ||
+        serviceByKey.has(`${notice.controller}/${wordingKey(head)}`)
+      )
+        continue;
       if (generalCouncilScope(line.text) === 'all') continue;
       categoryWordings.set(words(head), kebab(head));
     }
@@ -560,7 +584,6 @@ function buildDictionary(files: RegisterFiles): Dictionary {
   return { organisationByKey, serviceWords, namedBy };
 }
 
-
 /** Every difference between the register and what the sources say; empty when the register follows them. */
 export function compareWithSources(files: RegisterFiles, reading: SourceReading): string[] {
   const problems: string[] = [];
@@ -569,7 +592,7 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
   const organisationIds = new Set(files.recipients.organisations.map((organisation) => organisation.id));
   const services = files.recipients.services ?? {};
   const dictionary = reading.dictionaryFor(files);
-  const { organisationByKey, serviceWords, namedBy } = dictionary;
+  const { serviceWords, namedBy } = dictionary;
   /** A notice's own checks; an unchanged notice object (as in the mutation test) reuses its earlier result. */
   const perNotice = (notice: NoticeFile, check: () => void) => {
     const cached = reading.remembered(notice, dictionary);
@@ -581,11 +604,19 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
     check();
     reading.remember(notice, dictionary, problems.slice(before));
   };
-  const checkLine = (where: string, line: LineEntry, kind: 'purpose' | 'recipient', expectedCondition?: string) => {
+  const checkLine = (
+    where: string,
+    line: LineEntry,
+    kind: 'purpose' | 'recipient',
+    expectedCondition?: string,
+  ) => {
     const text = collapse(line.text);
     const condition = expectedCondition ?? conditionOfWording(text);
     if (line.condition !== condition) {
-      problem(where, `${kind} "${text}": condition ${line.condition ?? 'none'}, but the notice's words give ${condition ?? 'none'}`);
+      problem(
+        where,
+        `${kind} "${text}": condition ${line.condition ?? 'none'}, but the notice's words give ${condition ?? 'none'}`,
+      );
     }
   };
 
@@ -596,7 +627,10 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
     const names = sorted(line.names ?? []);
     // The register's `names` hold the organisations and categories inside the line; the head's own category is not one.
     if (!same(names, named)) {
-      problem(where, `recipient "${text}" names [${names.join(', ')}], but its words name [${named.join(', ')}]`);
+      problem(
+        where,
+        `recipient "${text}" names [${names.join(', ')}], but its words name [${named.join(', ')}]`,
+      );
     }
     const scope = generalCouncilScope(text);
     if (line.councilServices !== scope) {
@@ -616,7 +650,8 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
         problem(where, `recipient "${text}": memberships of ${category}, which its words do not name`);
       }
       for (const member of members) {
-        if (!named.includes(member)) problem(where, `recipient "${text}": ${member} in memberships is not named by it`);
+        if (!named.includes(member))
+          problem(where, `recipient "${text}": ${member} in memberships is not named by it`);
       }
     }
   };
@@ -626,37 +661,64 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
       const expected = basesOfWording(collapse(line.text));
       const actual = sorted(line.article6 ?? []);
       if (!same(actual, expected)) {
-        problem(where, `basis line "${collapse(line.text)}" gives [${actual.join(', ')}], but its words give [${expected.join(', ')}]`);
+        problem(
+          where,
+          `basis line "${collapse(line.text)}" gives [${actual.join(', ')}], but its words give [${expected.join(', ')}]`,
+        );
       }
     }
   };
 
   // Service areas of Leicester City Council (002).
-  const cityServiceAreas = notices.filter(([, notice]) => notice.controller === CITY && notice.kind === 'service-area');
-  if (!same(cityServiceAreas.map(([, notice]) => notice.code), SERVICE_AREA_CODES)) {
+  const cityServiceAreas = notices.filter(
+    ([, notice]) => notice.controller === CITY && notice.kind === 'service-area',
+  );
+  if (
+    !same(
+      cityServiceAreas.map(([, notice]) => notice.code),
+      SERVICE_AREA_CODES,
+    )
+  ) {
     problem('notices', `Leicester City Council's service areas are not the 18 of spec section 4`);
   }
-  if (!same(cityServiceAreas.map(([, notice]) => notice.title), reading.serviceAreas.map((section) => section.heading))) {
+  if (
+    !same(
+      cityServiceAreas.map(([, notice]) => notice.title),
+      reading.serviceAreas.map((section) => section.heading),
+    )
+  ) {
     problem('notices', `service-area titles differ from 002's headings`);
   }
   for (const [file, notice] of cityServiceAreas) {
     perNotice(notice, () => {
-    const section = reading.serviceAreas.find((candidate) => candidate.heading === notice.title);
-    if (section === undefined) {
-      problem(file, `no section of 002 is headed "${notice.title}"`);
-      return;
-    }
-    if (notice.effectiveFrom !== '2018-05-25') problem(file, `in force from ${notice.effectiveFrom}, not 2018-05-25`);
-    if (!notice.sources.some((source) => source.file === SEED_FILES.serviceAreas && source.section === notice.title)) {
-      problem(file, 'does not cite its section of 002');
-    }
-    compareTexts(problem, file, 'purposes', (notice.purposes ?? []).map(textOf), section.purposes);
-    compareTexts(problem, file, 'lawfulBases', (notice.lawfulBases ?? []).map((line) => collapse(line.text)), section.lawfulBases);
-    compareTexts(problem, file, 'recipients', (notice.recipients ?? []).map(textOf), section.recipients);
-    for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(file, line, 'purpose');
-    for (const line of (notice.recipients ?? []).map(entryOf)) checkRecipientLine(file, notice.controller, line);
-    checkBases(file, notice.lawfulBases);
-    if (notice.dataCategories !== undefined) problem(file, '002 lists no data categories');
+      const section = reading.serviceAreas.find((candidate) => candidate.heading === notice.title);
+      if (section === undefined) {
+        problem(file, `no section of 002 is headed "${notice.title}"`);
+        return;
+      }
+      if (notice.effectiveFrom !== '2018-05-25')
+        problem(file, `in force from ${notice.effectiveFrom}, not 2018-05-25`);
+      if (
+        !notice.sources.some(
+          (source) => source.file === SEED_FILES.serviceAreas && source.section === notice.title,
+        )
+      ) {
+        problem(file, 'does not cite its section of 002');
+      }
+      compareTexts(problem, file, 'purposes', (notice.purposes ?? []).map(textOf), section.purposes);
+      compareTexts(
+        problem,
+        file,
+        'lawfulBases',
+        (notice.lawfulBases ?? []).map((line) => collapse(line.text)),
+        section.lawfulBases,
+      );
+      compareTexts(problem, file, 'recipients', (notice.recipients ?? []).map(textOf), section.recipients);
+      for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(file, line, 'purpose');
+      for (const line of (notice.recipients ?? []).map(entryOf))
+        checkRecipientLine(file, notice.controller, line);
+      checkBases(file, notice.lawfulBases);
+      if (notice.dataCategories !== undefined) problem(file, '002 lists no data categories');
     });
   }
 
@@ -664,76 +726,115 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
   const county = files.notices[`${COUNTY}/children-social-care`];
   if (county === undefined) {
     problem('notices', `${COUNTY}/children-social-care is missing`);
-  } else perNotice(county, () => {
-    const file = `${COUNTY}/children-social-care`;
-    const seed = SEED_FILES.childrenSocialCare;
-    const purposes = reading.bulletsOf(seed, /Why do we need this\?/);
-    const secondaryUses = reading.bulletsOf(seed, /^For all other uses of your personal information/);
-    const legislation = reading.bulletsOf(seed, /Why are we allowed to process your information\?/);
-    const recipients = reading.bulletsOf(seed, /^We share your information with organisations such as/);
-    compareTexts(problem, file, 'purposes', (county.purposes ?? []).map(textOf), [
-      ...purposes,
-      'direct care',
-      ...secondaryUses,
-    ]);
-    for (const line of (county.purposes ?? []).map(entryOf)) {
-      // "For all other uses ... we will either directly ask for your consent or use data that does not directly identify you".
-      const secondary = secondaryUses.includes(collapse(line.text));
-      checkLine(file, line, 'purpose', secondary ? 'consent-or-deidentified' : conditionOfWording(line.text));
-    }
-    const [introduction, ...rest] = county.lawfulBases ?? [];
-    compareTexts(problem, file, 'legislation', rest.map((line) => collapse(line.text)), legislation);
-    if (introduction === undefined || !/^legal obligation or public task/i.test(introduction.text)) {
-      problem(file, 'the first basis line is not "legal obligation or public task ..."');
-    }
-    checkBases(file, county.lawfulBases);
-    compareTexts(problem, file, 'recipients', (county.recipients ?? []).map(textOf), recipients);
-    for (const line of (county.recipients ?? []).map(entryOf)) checkRecipientLine(file, COUNTY, line);
-    if (!same(county.dataCategories ?? [], ['identity', 'contact', 'date-of-birth', 'care-records', 'health'])) {
-      problem(file, `data categories [${(county.dataCategories ?? []).join(', ')}] are not what 004 collects`);
-    }
-  });
+  } else
+    perNotice(county, () => {
+      const file = `${COUNTY}/children-social-care`;
+      const seed = SEED_FILES.childrenSocialCare;
+      const purposes = reading.bulletsOf(seed, /Why do we need this\?/);
+      const secondaryUses = reading.bulletsOf(seed, /^For all other uses of your personal information/);
+      const legislation = reading.bulletsOf(seed, /Why are we allowed to process your information\?/);
+      const recipients = reading.bulletsOf(seed, /^We share your information with organisations such as/);
+      compareTexts(problem, file, 'purposes', (county.purposes ?? []).map(textOf), [
+        ...purposes,
+        'direct care',
+        ...secondaryUses,
+      ]);
+      for (const line of (county.purposes ?? []).map(entryOf)) {
+        // "For all other uses ... we will either directly ask for your consent or use data that does not directly identify you".
+        const secondary = secondaryUses.includes(collapse(line.text));
+        checkLine(
+          file,
+          line,
+          'purpose',
+          secondary ? 'consent-or-deidentified' : conditionOfWording(line.text),
+        );
+      }
+      const [introduction, ...rest] = county.lawfulBases ?? [];
+      compareTexts(
+        problem,
+        file,
+        'legislation',
+        rest.map((line) => collapse(line.text)),
+        legislation,
+      );
+      if (introduction === undefined || !/^legal obligation or public task/i.test(introduction.text)) {
+        problem(file, 'the first basis line is not "legal obligation or public task ..."');
+      }
+      checkBases(file, county.lawfulBases);
+      compareTexts(problem, file, 'recipients', (county.recipients ?? []).map(textOf), recipients);
+      for (const line of (county.recipients ?? []).map(entryOf)) checkRecipientLine(file, COUNTY, line);
+      if (
+        !same(county.dataCategories ?? [], ['identity', 'contact', 'date-of-birth', 'care-records', 'health'])
+      ) {
+        problem(
+          file,
+          `data categories [${(county.dataCategories ?? []).join(', ')}] are not what 004 collects`,
+        );
+      }
+    });
 
   // Council-wide notices of Leicester City Council (000, 001, 003): spec section 6's table and section 7's dates.
-  const councilWide = notices.filter(([, notice]) => notice.controller === CITY && notice.kind === 'council-wide');
-  if (!same(councilWide.map(([, notice]) => notice.code), Object.keys(COUNCIL_WIDE))) {
+  const councilWide = notices.filter(
+    ([, notice]) => notice.controller === CITY && notice.kind === 'council-wide',
+  );
+  if (
+    !same(
+      councilWide.map(([, notice]) => notice.code),
+      Object.keys(COUNCIL_WIDE),
+    )
+  ) {
     problem('notices', 'the council-wide notices are not those of spec section 6');
   }
   for (const [file, notice] of councilWide) {
     const expected = COUNCIL_WIDE[notice.code];
-    if (expected !== undefined) perNotice(notice, () => {
-    const purposeCodes = (notice.purposes ?? []).map((line) => entryOf(line).code ?? '');
-    if (!same(purposeCodes, expected.purposes)) problem(file, `purposes [${purposeCodes.join(', ')}]`);
-    compareBasisLines(problem, file, notice.lawfulBases, expected.basisLines);
-    if (!same(notice.dataCategories ?? [], expected.dataCategories ?? [])) problem(file, 'data categories differ from spec section 6');
-    if (notice.effectiveFrom !== expected.effectiveFrom || notice.effectiveTo !== undefined) {
-      problem(file, `in force from ${notice.effectiveFrom}${notice.effectiveTo ? ` to ${notice.effectiveTo}` : ''}, not from ${expected.effectiveFrom}`);
-    }
-    const sourceTexts = notice.sources.map((source) => reading.collapsedSeed(source.file));
-    for (const [index, source] of notice.sources.entries()) {
-      if (!sourceTexts[index].includes(source.section)) problem(file, `cites a section "${source.section}" that ${source.file} does not have`);
-    }
-    const printedIn = (wording: string) => sourceTexts.some((text) => text.includes(wording));
-    for (const line of notice.lawfulBases ?? []) {
-      if (!printedIn(collapse(line.text))) problem(file, `basis line "${collapse(line.text)}" is not quoted from its sources`);
-    }
-    if (notice.retention && !printedIn(notice.retention.text)) problem(file, 'retention is not quoted from its sources');
-    const lines = (notice.recipients ?? []).map(entryOf);
-    compareTexts(problem, file, 'recipients', lines.map((line) => collapse(line.text)), expected.recipients.map((line) => line.text));
-    for (const [index, wanted] of expected.recipients.entries()) {
-      if (!printedIn(wanted.printed ?? wanted.text)) problem(file, `the seed sections it cites do not print "${wanted.printed ?? wanted.text}"`);
-      const line = lines[index];
-      if (line === undefined) continue;
-      if (!same(line.names ?? [], wanted.names) || line.councilServices !== wanted.councilServices) {
-        problem(
+    if (expected !== undefined)
+      perNotice(notice, () => {
+        const purposeCodes = (notice.purposes ?? []).map((line) => entryOf(line).code ?? '');
+        if (!same(purposeCodes, expected.purposes)) problem(file, `purposes [${purposeCodes.join(', ')}]`);
+        compareBasisLines(problem, file, notice.lawfulBases, expected.basisLines);
+        if (!same(notice.dataCategories ?? [], expected.dataCategories ?? []))
+          problem(file, 'data categories differ from spec section 6');
+        if (notice.effectiveFrom !== expected.effectiveFrom || notice.effectiveTo !== undefined) {
+          problem(
+            file,
+            `in force from ${notice.effectiveFrom}${notice.effectiveTo ? ` to ${notice.effectiveTo}` : ''}, not from ${expected.effectiveFrom}`,
+          );
+        }
+        const sourceTexts = notice.sources.map((source) => reading.collapsedSeed(source.file));
+        for (const [index, source] of notice.sources.entries()) {
+          if (!sourceTexts[index].includes(source.section))
+            problem(file, `cites a section "${source.section}" that ${source.file} does not have`);
+        }
+        const printedIn = (wording: string) => sourceTexts.some((text) => text.includes(wording));
+        for (const line of notice.lawfulBases ?? []) {
+          if (!printedIn(collapse(line.text)))
+            problem(file, `basis line "${collapse(line.text)}" is not quoted from its sources`);
+        }
+        if (notice.retention && !printedIn(notice.retention.text))
+          problem(file, 'retention is not quoted from its sources');
+        const lines = (notice.recipients ?? []).map(entryOf);
+        compareTexts(
+          problem,
           file,
-          `recipient "${line.text}" names [${(line.names ?? []).join(', ')}]${line.councilServices ? ` and the council's ${line.councilServices} services` : ''}, but the notice names [${wanted.names.join(', ')}]${wanted.councilServices ? ` and the council's ${wanted.councilServices} services` : ''}`,
+          'recipients',
+          lines.map((line) => collapse(line.text)),
+          expected.recipients.map((line) => line.text),
         );
-      }
-      checkLine(file, line, 'recipient');
-    }
-    for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(file, line, 'purpose');
-    });
+        for (const [index, wanted] of expected.recipients.entries()) {
+          if (!printedIn(wanted.printed ?? wanted.text))
+            problem(file, `the seed sections it cites do not print "${wanted.printed ?? wanted.text}"`);
+          const line = lines[index];
+          if (line === undefined) continue;
+          if (!same(line.names ?? [], wanted.names) || line.councilServices !== wanted.councilServices) {
+            problem(
+              file,
+              `recipient "${line.text}" names [${(line.names ?? []).join(', ')}]${line.councilServices ? ` and the council's ${line.councilServices} services` : ''}, but the notice names [${wanted.names.join(', ')}]${wanted.councilServices ? ` and the council's ${wanted.councilServices} services` : ''}`,
+            );
+          }
+          checkLine(file, line, 'recipient');
+        }
+        for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(file, line, 'purpose');
+      });
   }
 
   // Reference notices: the general notice's two editions and the COPI notice.
@@ -750,32 +851,37 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
       continue;
     }
     perNotice(notice, () => {
-    const bullets = reading.bulletsOf(seed, marker);
-    if (bullets.length !== count) problem(name, `expected ${count} bullets in ${seed}`);
-    compareTexts(problem, name, 'purposes', (notice.purposes ?? []).map(textOf), bullets);
-    const expected = REFERENCE_NOTICES[name];
-    if (notice.effectiveFrom !== expected.effectiveFrom || notice.effectiveTo !== expected.effectiveTo) {
-      problem(name, `in force ${notice.effectiveFrom} to ${notice.effectiveTo ?? 'no end'}, not ${expected.effectiveFrom} to ${expected.effectiveTo ?? 'no end'}`);
-    }
-    if (notice.kind !== 'reference') problem(name, 'is applied by the checker, but is a reference notice');
-    compareBasisLines(problem, name, notice.lawfulBases, expected.basisLines);
-    for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(name, line, 'purpose');
-    if ((notice.recipients ?? []).length > 0) problem(name, 'a reference notice shares with no one');
+      const bullets = reading.bulletsOf(seed, marker);
+      if (bullets.length !== count) problem(name, `expected ${count} bullets in ${seed}`);
+      compareTexts(problem, name, 'purposes', (notice.purposes ?? []).map(textOf), bullets);
+      const expected = REFERENCE_NOTICES[name];
+      if (notice.effectiveFrom !== expected.effectiveFrom || notice.effectiveTo !== expected.effectiveTo) {
+        problem(
+          name,
+          `in force ${notice.effectiveFrom} to ${notice.effectiveTo ?? 'no end'}, not ${expected.effectiveFrom} to ${expected.effectiveTo ?? 'no end'}`,
+        );
+      }
+      if (notice.kind !== 'reference') problem(name, 'is applied by the checker, but is a reference notice');
+      compareBasisLines(problem, name, notice.lawfulBases, expected.basisLines);
+      for (const line of (notice.purposes ?? []).map(entryOf)) checkLine(name, line, 'purpose');
+      if ((notice.recipients ?? []).length > 0) problem(name, 'a reference notice shares with no one');
     });
   }
 
   // Notes: verbatim passages of the seeds they cite.
   for (const [file, notice] of notices) {
     // Keyed by the notes list: a notice's own checks above are cached under the notice itself.
-    if (notice.notes !== undefined) perNotice(notice.notes as unknown as NoticeFile, () => {
-    for (const note of notice.notes ?? []) {
-      const seed = reading.bulletlessSeed(note.source.file);
-      if (!seed.includes(collapse(note.text.replace(/•/g, ' ')))) problem(file, `note "${note.topic}" is not quoted from ${note.source.file}`);
-      if (!reading.collapsedSeed(note.source.file).includes(note.source.section)) {
-        problem(file, `note "${note.topic}" cites a section ${note.source.file} does not have`);
-      }
-    }
-    });
+    if (notice.notes !== undefined)
+      perNotice(notice.notes as unknown as NoticeFile, () => {
+        for (const note of notice.notes ?? []) {
+          const seed = reading.bulletlessSeed(note.source.file);
+          if (!seed.includes(collapse(note.text.replace(/•/g, ' '))))
+            problem(file, `note "${note.topic}" is not quoted from ${note.source.file}`);
+          if (!reading.collapsedSeed(note.source.file).includes(note.source.section)) {
+            problem(file, `note "${note.topic}" cites a section ${note.source.file} does not have`);
+          }
+        }
+      });
   }
 
   // The councils' own services: each service area, and the services that the notices name, with enforcement only
@@ -790,33 +896,49 @@ export function compareWithSources(files: RegisterFiles, reading: SourceReading)
   }
   const enforcementLine = collapse(
     entryOf(
-      (files.notices[`${CITY}/cctv`]?.recipients ?? []).find((line) => generalCouncilScope(entryOf(line).text) === 'enforcement') ?? '',
+      (files.notices[`${CITY}/cctv`]?.recipients ?? []).find(
+        (line) => generalCouncilScope(entryOf(line).text) === 'enforcement',
+      ) ?? '',
     ).text,
   );
   for (const [controller, list] of Object.entries(services)) {
     for (const service of list) {
-      if (!reading.printsAnywhere(service.name)) problem('recipients.yaml', `services: "${service.name}" is named by no notice`);
+      if (!reading.printsAnywhere(service.name))
+        problem('recipients.yaml', `services: "${service.name}" is named by no notice`);
       const named = controller === CITY && words(enforcementLine).includes(words(service.name));
       if ((service.enforcement === true) !== named) {
-        problem('recipients.yaml', `services: ${service.id} enforcement ${service.enforcement === true}, but the CCTV line ${named ? 'names' : 'does not name'} it`);
+        problem(
+          'recipients.yaml',
+          `services: ${service.id} enforcement ${service.enforcement === true}, but the CCTV line ${named ? 'names' : 'does not name'} it`,
+        );
       }
     }
   }
-  for (const required of ['childrens-social-care', 'adult-social-care', 'trading-standards', 'environmental-health', 'empty-homes']) {
-    if (!cityServices.some((service) => service.id === required)) problem('recipients.yaml', `services: ${required} is missing (spec section 7)`);
+  for (const required of [
+    'childrens-social-care',
+    'adult-social-care',
+    'trading-standards',
+    'environmental-health',
+    'empty-homes',
+  ]) {
+    if (!cityServices.some((service) => service.id === required))
+      problem('recipients.yaml', `services: ${required} is missing (spec section 7)`);
   }
 
   // Organisations: each is named by some line, an exemption or is a controller.
   const named = new Set<string>();
   for (const [, notice] of notices) {
-    for (const line of (notice.recipients ?? []).map(entryOf)) for (const id of line.names ?? []) named.add(id);
+    for (const line of (notice.recipients ?? []).map(entryOf))
+      for (const id of line.names ?? []) named.add(id);
   }
   for (const exemption of Object.values(files.register.exemptions)) {
     if (exemption.recipients !== 'any') for (const id of exemption.recipients) named.add(id);
   }
-  for (const id of organisationIds) if (!named.has(id)) problem('recipients.yaml', `organisation ${id} is named by no line`);
+  for (const id of organisationIds)
+    if (!named.has(id)) problem('recipients.yaml', `organisation ${id} is named by no line`);
   for (const [name, exemption] of Object.entries(files.register.exemptions)) {
-    if (!reading.collapsedSeed(exemption.source).includes(exemption.text)) problem('register.yaml', `exemption ${name} is not quoted from ${exemption.source}`);
+    if (!reading.collapsedSeed(exemption.source).includes(exemption.text))
+      problem('register.yaml', `exemption ${name} is not quoted from ${exemption.source}`);
   }
   return problems;
 }
@@ -838,7 +960,9 @@ function compareTexts(
   if (actual.length !== expected.length || actual.some((text, index) => text !== expected[index])) {
     const missing = expected.filter((text) => !actual.includes(text));
     const extra = actual.filter((text) => !expected.includes(text));
-    problem(file, `${part} are not the seed's, verbatim and in order (missing: ${JSON.stringify(missing)}; not in the seed: ${JSON.stringify(extra)})`);
+    problem(
+      file,
+      `${part} are not the seed's, verbatim and in order (missing: ${JSON.stringify(missing)}; not in the seed: ${JSON.stringify(extra)})`,
+    );
   }
 }
-
