@@ -77,6 +77,26 @@ async function recordedAt(positions: PublishedPosition[]): Promise<TrailRow[]> {
   });
 }
 
+describe('the moment of receipt is the Kafka message timestamp', () => {
+  it('rejects an occurredAt more than 5 minutes after the message timestamp, and accepts one within 5 minutes', async () => {
+    const sentAt = Date.parse('2026-06-01T12:00:00Z');
+    const late = disclosureEvent({ occurredAt: '2026-06-01T12:05:01Z', collectedAt: '2026-05-01T00:00:00Z' });
+    const inTime = disclosureEvent({
+      occurredAt: '2026-06-01T12:05:00Z',
+      collectedAt: '2026-05-01T00:00:00Z',
+    });
+    const positions = await publishWithPositions(
+      kafka,
+      topics.disclosures,
+      [late, inTime].map((event) => ({ value: JSON.stringify(event), timestamp: String(sentAt) })),
+    );
+    const [lateRow, inTimeRow] = await recordedAt(positions);
+    expect(lateRow).toMatchObject({ kind: 'rejected', verdict: 'rejected', eventId: late.eventId });
+    expect(lateRow.errors[0]).toContain('(2026-06-01T12:00:00.000Z)');
+    expect(inTimeRow).toMatchObject({ kind: 'disclosure', verdict: 'compliant', eventId: inTime.eventId });
+  });
+});
+
 describe('the examples file', () => {
   let positions: PublishedPosition[];
   let rows: TrailRow[];
@@ -127,6 +147,27 @@ describe('the examples file', () => {
       expect(rows[index].errors).toEqual(expected[index].errors);
       expect(rows[index].errors.length).toBeGreaterThan(0);
     }
+  });
+
+  it('rejects the impossible times of spec section 7, keeping the eventId and the reason', () => {
+    const byEventId = (eventId: string) => rows.find((row) => row.eventId === eventId);
+    // examples line 27: occurredAt 2099-01-01; line 28: collectedAt a day after occurredAt.
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9027')).toMatchObject({
+      kind: 'rejected',
+      verdict: 'rejected',
+    });
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9027')!.errors).toEqual([
+      expect.stringMatching(
+        /^occurredAt is in the future: 2099-01-01T00:00:00Z is more than 5 minutes after/,
+      ),
+    ]);
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9028')).toMatchObject({
+      kind: 'rejected',
+      verdict: 'rejected',
+    });
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9028')!.errors).toEqual([
+      expect.stringMatching(/^collectedAt is later than occurredAt/),
+    ]);
   });
 
   it('publishes each flagged event to the flagged topic, keyed by eventId, pointing at its trail entry', async () => {

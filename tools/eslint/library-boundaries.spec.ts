@@ -39,7 +39,11 @@ describe('library boundaries rule', () => {
   });
 
   it.each([
-    ['apps/auditor/src/a.ts', "import { x } from '#libs/ledger';", /reaches inside library 'ledger'/],
+    [
+      'apps/auditor/src/a.ts',
+      "import { x } from '#libs/ledger/src/ledger.repository.js';",
+      /reaches inside library 'ledger'/,
+    ],
     [
       'test/a.spec.ts',
       "import { x } from '../libs/ledger/src/entry-hash.js';",
