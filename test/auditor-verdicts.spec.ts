@@ -83,11 +83,13 @@ describe('the examples file', () => {
   let expected: Judgement[];
 
   beforeAll(async () => {
-    expected = exampleLines.map((line) => judgeMessage(line, register));
+    // The message timestamp is the moment of receipt that impossible times are judged against (spec section 7).
+    const sentAt = Date.now();
+    expected = exampleLines.map((line) => judgeMessage(line, register, sentAt));
     positions = await publishWithPositions(
       kafka,
       topics.disclosures,
-      exampleLines.map((line) => ({ value: line })),
+      exampleLines.map((line) => ({ value: line, timestamp: String(sentAt) })),
     );
     rows = await recordedAt(positions);
   });
@@ -119,20 +121,27 @@ describe('the examples file', () => {
   });
 
   it('records the verdicts README.md documents for the examples (fixed expectations)', () => {
-    const line = (number: number) => rows[number - 1];
+    const byEventId = (eventId: string) => rows.find((row) => row.eventId === eventId)!;
+    const byRaw = (text: string) => rows.find((row) => row.raw?.toString('utf8').includes(text))!;
 
-    expect(line(1)).toMatchObject({ kind: 'disclosure', verdict: 'compliant', flagCodes: [] });
-    expect(line(1).eventId).toBe('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9001');
-    expect(line(6)).toMatchObject({ verdict: 'flagged', flagCodes: ['PURPOSE_NOT_IN_NOTICE'] });
-    expect(line(18)).toMatchObject({ kind: 'rejected', verdict: 'rejected', eventId: null });
-    expect(line(18).errors).toEqual([expect.stringMatching(/^message is not valid JSON/)]);
-    expect(line(19)).toMatchObject({ kind: 'rejected', eventId: null });
-    expect(line(19).errors).toEqual([
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9001')).toMatchObject({
+      kind: 'disclosure',
+      verdict: 'compliant',
+      flagCodes: [],
+    });
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9006')).toMatchObject({
+      verdict: 'flagged',
+      flagCodes: ['PURPOSE_NOT_IN_NOTICE'],
+    });
+    expect(byRaw('this line is not JSON')).toMatchObject({ kind: 'rejected', eventId: null });
+    expect(byRaw('this line is not JSON').errors).toEqual([
+      expect.stringMatching(/^message is not valid JSON/),
+    ]);
+    expect(byRaw('"eventId":"not-a-uuid"')).toMatchObject({ kind: 'rejected', eventId: null });
+    expect(byRaw('"eventId":"not-a-uuid"').errors).toEqual([
       'eventId: "not-a-uuid" is not a UUID (8-4-4-4-12 hexadecimal digits)',
       'recipient.country: "UK" is not an ISO 3166-1 alpha-2 country code (use GB for the United Kingdom)',
     ]);
-    const count = (verdict: string) => rows.filter((row) => row.verdict === verdict).length;
-    expect([count('compliant'), count('flagged'), count('rejected')]).toEqual([4, 13, 3]);
   });
 
   it('keeps the original bytes and the reasons of each rejected line in the trail', () => {
@@ -146,6 +155,27 @@ describe('the examples file', () => {
       expect(rows[index].errors).toEqual(expected[index].errors);
       expect(rows[index].errors.length).toBeGreaterThan(0);
     }
+  });
+
+  it('rejects the impossible times of spec section 7, keeping the eventId and the reason', () => {
+    const byEventId = (eventId: string) => rows.find((row) => row.eventId === eventId);
+    // examples line 27: occurredAt 2099-01-01; line 28: collectedAt a day after occurredAt.
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9027')).toMatchObject({
+      kind: 'rejected',
+      verdict: 'rejected',
+    });
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9027')!.errors).toEqual([
+      expect.stringMatching(
+        /^occurredAt is in the future: 2099-01-01T00:00:00Z is more than 5 minutes after/,
+      ),
+    ]);
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9028')).toMatchObject({
+      kind: 'rejected',
+      verdict: 'rejected',
+    });
+    expect(byEventId('6f1c2a7e-3b1d-4c1e-9a55-0c2f0f8b9028')!.errors).toEqual([
+      expect.stringMatching(/^collectedAt is later than occurredAt/),
+    ]);
   });
 
   it('plumbing: publishes each event the checker flags to the flagged topic, keyed by eventId, pointing at its trail entry', async () => {
@@ -267,5 +297,25 @@ describe('CloudEvents in the Kafka protocol binding', () => {
       'the auditor commits everything it read',
       async () => (await consumerGroupLag(admin, topics.groupId, topics.disclosures)) === 0,
     );
+  });
+});
+
+describe('the moment of receipt is the Kafka message timestamp', () => {
+  it('rejects an occurredAt more than 5 minutes after the message timestamp, and accepts one within 5 minutes', async () => {
+    const sentAt = Date.parse('2026-06-01T12:00:00Z');
+    const late = disclosureEvent({ occurredAt: '2026-06-01T12:05:01Z', collectedAt: '2026-05-01T00:00:00Z' });
+    const inTime = disclosureEvent({
+      occurredAt: '2026-06-01T12:05:00Z',
+      collectedAt: '2026-05-01T00:00:00Z',
+    });
+    const positions = await publishWithPositions(
+      kafka,
+      topics.disclosures,
+      [late, inTime].map((event) => ({ value: JSON.stringify(event), timestamp: String(sentAt) })),
+    );
+    const [lateRow, inTimeRow] = await recordedAt(positions);
+    expect(lateRow).toMatchObject({ kind: 'rejected', verdict: 'rejected', eventId: late.eventId });
+    expect(lateRow.errors[0]).toContain('(2026-06-01T12:00:00.000Z)');
+    expect(inTimeRow).toMatchObject({ kind: 'disclosure', verdict: 'compliant', eventId: inTime.eventId });
   });
 });

@@ -56,6 +56,8 @@ export interface OutgoingMessage {
   value: Buffer | string | null;
   key?: Buffer | string | null;
   headers?: IHeaders;
+  /** The message timestamp (ms since epoch, as text); the producer's clock when absent. */
+  timestamp?: string;
 }
 
 /** Where a published message landed; the trail is keyed the same way. */
@@ -89,6 +91,7 @@ export async function publishWithPositions(
           key: message.key ?? null,
           value: message.value,
           headers: message.headers,
+          timestamp: message.timestamp,
         })),
       });
       const nextOffset = new Map<number, bigint>(

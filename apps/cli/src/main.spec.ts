@@ -56,6 +56,33 @@ describe('disclosure-audit check', () => {
     expect(status).toBe(1);
   });
 
+  it('rejects an occurredAt in the future and a collectedAt after occurredAt, keeping the eventId', async () => {
+    const future = disclosureEvent({ occurredAt: new Date(Date.now() + 6 * 60_000).toISOString() });
+    const collectedLater = disclosureEvent({
+      occurredAt: '2026-10-01T10:00:00Z',
+      collectedAt: '2026-10-01T10:00:01Z',
+    });
+    const soon = disclosureEvent({
+      occurredAt: new Date(Date.now() + 60_000).toISOString(),
+      collectedAt: undefined,
+    });
+    const { stdout } = await cli(
+      ['check', '--json', '-'],
+      [future, collectedLater, soon].map((event) => JSON.stringify(event)).join('\n'),
+    );
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventId: string; verdict: string; errors: string[] });
+    expect(results.map((result) => [result.eventId, result.verdict])).toEqual([
+      [future.eventId, 'rejected'],
+      [collectedLater.eventId, 'rejected'],
+      [soon.eventId, 'compliant'],
+    ]);
+    expect(results[0].errors[0]).toMatch(/^occurredAt is in the future/);
+    expect(results[1].errors[0]).toMatch(/^collectedAt is later than occurredAt/);
+  });
+
   it('exits 0 when every event is compliant, with a readable report and summary', async () => {
     const lines = [disclosureEvent(), disclosureEvent({ recipient: { name: 'HMRC' } })].map((event) =>
       JSON.stringify(event),
@@ -99,8 +126,33 @@ describe('disclosure-audit register', () => {
   it('show lists versions with content hashes', async () => {
     const { stdout } = await cli(['register', 'show', '--json']);
     const shown = JSON.parse(stdout) as { versions: { id: string; contentHash: string }[] };
-    expect(shown.versions.map((version) => version.id)).toEqual(['2018-05-25', '2021-01-01']);
+    // Spec section 7: 001 before 2018-05-25, 003 from then; COVID-19 notices from 2020-03-20 and 2020-09-24; COPI
+    // ends on 2022-06-30.
+    expect(shown.versions.map((version) => version.id)).toEqual([
+      '2015-04-01',
+      '2018-05-25',
+      '2020-03-20',
+      '2020-09-24',
+      '2022-06-30',
+    ]);
     for (const version of shown.versions) expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('show prints the notes a DPO reads with each notice', async () => {
+    const { stdout } = await cli(['register', 'show']);
+    expect(stdout).toContain('note (opting out; 002_3b9c8d17dc1330c8.txt, Public Health)');
+    expect(stdout).toContain(
+      'note (monitoring communications; 003_8b15156f99e16b26.txt, Monitoring communications)',
+    );
+    expect(stdout).toContain('may use the information we hold to prevent and detect fraud');
+  });
+
+  it('lint warns, without failing, about near-duplicate purposes with different conditions', async () => {
+    const { status, stdout } = await cli(['register', 'lint']);
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      'warning NEAR_DUPLICATE_PURPOSES: notices/leicestershire-county-council/children-social-care.yaml: purposes "Research;" and "To assist with social care research and development;"',
+    );
   });
 
   it('ropa prints an Art 30 table per notice in Markdown or CSV', async () => {
@@ -109,9 +161,13 @@ describe('disclosure-audit register', () => {
     expect(markdown).toMatch(/\| Leicester City Council \| housing \|/);
     const csv = (await cli(['register', 'ropa', '--format', 'csv'])).stdout;
     expect(csv.split('\r\n')[0]).toBe(
-      'Controller,Notice,Title,Kind,In force from,Purposes,Art 6 bases,Legislation and other grounds,Recipient categories,Conditions,Data categories,Retention,Sources',
+      'Controller,Notice,Title,Kind,In force from,No longer in force from,Purposes,Art 6 bases,Legislation and other grounds,Recipient categories,Conditions,Data categories,Retention,Notes,Sources',
     );
     expect(csv).toContain('kept safely for 21 days');
+    expect(csv).toContain('uses beyond your individual care: The information collected about you');
+    const before2018 = (await cli(['register', 'ropa', '--format', 'csv', '--at', '2017-01-01'])).stdout;
+    expect(before2018).toContain('001_699988db41a48b06.txt');
+    expect(before2018).not.toContain('monitoring communications');
     expect((await cli(['register', 'ropa', '--format', 'pdf'])).status).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DataCategory } from '#libs/contracts';
-import { loadRegister } from '#libs/register';
+import { loadRegister, recipientKey } from '#libs/register';
 import { disclosureEvent } from '#libs/testing';
 import { checkDisclosure } from './check-disclosure.js';
 import { FlagCode } from './verdict.js';
@@ -37,11 +37,8 @@ describe('every notice covers what it lists', () => {
                 controller: edition.controller,
                 source: { serviceArea: serviceAreaFor(edition.controller, edition.kind, edition.code) },
                 purpose: purpose.text,
-                recipient: {
-                  name: recipient.text,
-                  category: undefined,
-                  internal: recipient.councilServices || undefined,
-                },
+                // A line naming the council's services resolves, by its own wording, to the council itself.
+                recipient: { name: recipient.text, category: undefined },
                 lawfulBasis: { article6: basis },
                 dataCategories: categories,
                 collectedAt: undefined,
@@ -76,12 +73,12 @@ describe('a recipient only other notices list is flagged', () => {
       const elsewhere = serviceAreas
         .filter((other) => other !== notice)
         .flatMap((other) => other.edition.recipients)
-        .filter((line) => !line.councilServices);
+        .filter((line) => line.councilServices === undefined && line.services.length === 0);
       // A recipient a council-wide notice names is listed by an applicable notice too, so it is not "only another's".
       const councilWide = version.councilWideNotices(edition.controller);
       let flagged = 0;
       for (const line of elsewhere) {
-        const recipientId = register.resolveRecipient({ name: line.text });
+        const recipientId = recipientKey(register.resolveRecipient({ name: line.text }, edition.controller));
         if (recipientId === undefined || notice.recipientLines.has(recipientId)) continue;
         if (councilWide.some((other) => other.recipientLines.has(recipientId))) continue;
         const result = checkDisclosure(

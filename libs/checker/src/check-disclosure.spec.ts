@@ -91,10 +91,17 @@ describe('checkDisclosure', () => {
       ).toEqual([FlagCode.NOTICE_UNKNOWN]);
     });
 
-    it('is raised before the first version of the register', () => {
+    it('is raised before the first service-area notice, and before the first version of the register', () => {
+      // Spec section 7: 001, the edition before 003, is in force before 2018-05-25; it is a reference notice.
       const result = check({ occurredAt: '2018-05-24T12:00:00Z', collectedAt: '2018-05-01T00:00:00Z' });
       expect(result.flags.map((flag) => flag.code)).toEqual([FlagCode.NOTICE_UNKNOWN]);
-      expect(result.registerVersion).toBeNull();
+      expect(result.registerVersion?.id).toBe('2015-04-01');
+      const beforeRegister = check({
+        occurredAt: '2015-03-31T12:00:00Z',
+        collectedAt: '2015-03-01T00:00:00Z',
+      });
+      expect(beforeRegister.flags.map((flag) => flag.code)).toEqual([FlagCode.NOTICE_UNKNOWN]);
+      expect(beforeRegister.registerVersion).toBeNull();
       expect(check({ occurredAt: '2018-05-25T00:00:00Z' }).verdict).toBe('compliant');
     });
 
@@ -299,10 +306,11 @@ describe('checkDisclosure', () => {
       ]);
     });
 
-    it('is not raised when another applicable notice covers the disclosure without the condition', () => {
-      // University Hospitals of Leicester is a health partner; health-and-social-care shares for direct care freely.
+    it('is raised even when a council-wide notice covers the disclosure (spec section 7)', () => {
+      // University Hospitals of Leicester is a health partner; the public health notice's condition travels with it.
       const result = check({ ...publicHealth, purpose: 'direct care', recipient: { name: 'UHL' } });
-      expect(result).toMatchObject({ verdict: 'compliant', notice: 'health-and-social-care' });
+      expect(result).toMatchObject({ verdict: 'flagged', notice: 'health-and-social-care' });
+      expect(result.flags.map((flag) => flag.code)).toEqual([FlagCode.PSEUDONYMISATION_REQUIRED]);
     });
   });
 
@@ -339,7 +347,7 @@ describe('checkDisclosure', () => {
       expect(codes({ recipient: { country: undefined } })).toEqual([]);
       expect(codes({ recipient: { country: 'FR' } })).toEqual([]);
       expect(codes({ recipient: { country: 'NO' } })).toEqual([]);
-      expect(codes({ recipient: { country: 'JP' } })).toEqual([]);
+      expect(codes({ recipient: { country: 'CH' } })).toEqual([]);
       expect(codes({ recipient: { country: 'IN' }, safeguards: { transferMechanism: 'idta' } })).toEqual([]);
     });
 

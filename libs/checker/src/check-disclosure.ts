@@ -5,7 +5,14 @@ import {
   SPECIAL_CATEGORIES,
   type DisclosureEvent,
 } from '#libs/contracts';
-import type { IndexedNotice, Register, RegisterVersion, LineCondition } from '#libs/register';
+import {
+  recipientKey,
+  type IndexedNotice,
+  type LineCondition,
+  type Register,
+  type RegisterVersion,
+  type ResolvedRecipient,
+} from '#libs/register';
 import { EEA_COUNTRIES } from './eea.js';
 import { DisclosureDescription } from './messages.js';
 import { FLAG_ORDER, FlagCode, severityOf, type CheckResult, type Flag } from './verdict.js';
@@ -36,8 +43,9 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
   const version = register.versionAt(occurredMs);
   const controller = event.controller ?? DEFAULT_CONTROLLER;
   const purposeCode = register.resolvePurpose(event.purpose);
-  const recipientId = register.resolveRecipient(event.recipient);
-  const describe = new DisclosureDescription(event, register, version);
+  const recipient = register.resolveRecipient(event.recipient, controller);
+  const recipientId = recipientKey(recipient);
+  const describe = new DisclosureDescription(event, register, version, recipient, controller);
   const flags = new Map<FlagCode, string>();
 
   const ownNotice = version?.serviceAreaNotice(controller, event.source.serviceArea);
@@ -51,16 +59,24 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
     const assessments = [ownNotice, ...councilWide].map((notice, order) =>
       assess(notice, order, event, purposeCode, recipientId),
     );
+    // Spec section 7: a condition the service's own notice attaches to a line the event matches applies whichever
+    // notice covers the event.
+    addConditionFlags(
+      flags,
+      unmetConditions(ownNotice, event, purposeCode, recipientId),
+      ownNotice,
+      describe,
+    );
     const covering = assessments.filter((assessment) => assessment.covered);
     if (covering.length > 0) {
       const chosen =
         covering.find(
-          (assessment) => unmetConditions(assessment, event, purposeCode, recipientId).length === 0,
+          (assessment) => unmetConditions(assessment.notice, event, purposeCode, recipientId).length === 0,
         ) ?? covering[0];
       checkedAgainst = chosen.notice;
       addConditionFlags(
         flags,
-        unmetConditions(chosen, event, purposeCode, recipientId),
+        unmetConditions(chosen.notice, event, purposeCode, recipientId),
         chosen.notice,
         describe,
       );
@@ -79,7 +95,7 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
       }
       addConditionFlags(
         flags,
-        unmetConditions(closest, event, purposeCode, recipientId),
+        unmetConditions(closest.notice, event, purposeCode, recipientId),
         closest.notice,
         describe,
       );
@@ -97,14 +113,14 @@ export function checkDisclosure(event: DisclosureEvent, register: Register): Che
     occurredMs,
     describe,
   );
-  checkMarketing(flags, event, register, purposeCode, recipientId, describe);
+  checkMarketing(flags, event, register, purposeCode, recipient, describe);
   const exemption = event.safeguards?.exemption;
   if (exemption !== undefined) {
     flags.set(
       FlagCode.EXEMPTION_CLAIMED,
       describe.exemptionClaimed(exemption, register.data.exemptions[exemption]),
     );
-    if (register.exemptionFits(exemption, recipientId)) flags.delete(FlagCode.RECIPIENT_NOT_IN_NOTICE);
+    if (register.exemptionFits(exemption, recipient)) flags.delete(FlagCode.RECIPIENT_NOT_IN_NOTICE);
   }
 
   return {
@@ -161,17 +177,14 @@ function closestFirst(a: Assessment, b: Assessment): number {
  * nothing when any of its matching lines is unconditional or has its condition met.
  */
 function unmetConditions(
-  assessment: Assessment,
+  notice: IndexedNotice,
   event: DisclosureEvent,
   purposeCode: string | undefined,
   recipientId: string | undefined,
 ): LineCondition[] {
-  const { notice } = assessment;
   const sides = [
-    assessment.hasPurpose && purposeCode !== undefined ? (notice.purposeLines.get(purposeCode) ?? []) : [],
-    assessment.hasRecipient && recipientId !== undefined
-      ? (notice.recipientLines.get(recipientId) ?? [])
-      : [],
+    purposeCode !== undefined ? (notice.purposeLines.get(purposeCode) ?? []) : [],
+    recipientId !== undefined ? (notice.recipientLines.get(recipientId) ?? []) : [],
   ];
   const unmet = new Set<LineCondition>();
   for (const lines of sides) {
@@ -202,14 +215,19 @@ function addConditionFlags(
   notice: IndexedNotice,
   describe: DisclosureDescription,
 ): void {
+  // The first notice to raise a flag keeps its message: the service's own notice, which made the promise.
   for (const condition of unmet) {
     switch (condition) {
       case 'consent':
       case 'consent-or-deidentified':
-        flags.set(FlagCode.CONSENT_REQUIRED, describe.consentRequired(notice, condition));
+        if (!flags.has(FlagCode.CONSENT_REQUIRED)) {
+          flags.set(FlagCode.CONSENT_REQUIRED, describe.consentRequired(notice, condition));
+        }
         break;
       case 'pseudonymised':
-        flags.set(FlagCode.PSEUDONYMISATION_REQUIRED, describe.pseudonymisationRequired(notice));
+        if (!flags.has(FlagCode.PSEUDONYMISATION_REQUIRED)) {
+          flags.set(FlagCode.PSEUDONYMISATION_REQUIRED, describe.pseudonymisationRequired(notice));
+        }
         break;
     }
   }
@@ -268,7 +286,7 @@ function checkMarketing(
   event: DisclosureEvent,
   register: Register,
   purposeCode: string | undefined,
-  recipientId: string | undefined,
+  recipient: ResolvedRecipient,
   describe: DisclosureDescription,
 ): void {
   const marketing =
@@ -276,10 +294,8 @@ function checkMarketing(
     (purposeCode !== undefined &&
       register.wordingsOfPurpose(purposeCode).some((wording) => MARKETING_WORDING.test(wording)));
   if (!marketing || event.safeguards?.consentRef !== undefined) return;
-  const internal =
-    event.recipient.internal === true ||
-    (recipientId !== undefined && register.isCouncilService(recipientId));
-  if (!internal) flags.set(FlagCode.MARKETING_WITHOUT_CONSENT, describe.marketingWithoutConsent());
+  if (recipient.kind !== 'internal')
+    flags.set(FlagCode.MARKETING_WITHOUT_CONSENT, describe.marketingWithoutConsent());
 }
 
 function orderedFlags(flags: Map<FlagCode, string>): Flag[] {

@@ -1,12 +1,8 @@
-import { type DataCategory, type Exemption, DEFAULT_CONTROLLER, type DisclosureEvent } from '#libs/contracts';
-import type {
-  IndexedNotice,
-  Register,
-  RegisterVersion,
-  AdequacyEntry,
-  ExemptionRule,
-  LineCondition,
-} from '#libs/register';
+import type { DataCategory, Exemption } from '#libs/contracts';
+import { DEFAULT_CONTROLLER } from '#libs/contracts';
+import type { DisclosureEvent } from '#libs/contracts';
+import type { IndexedNotice, Register, RegisterVersion, ResolvedRecipient } from '#libs/register';
+import type { AdequacyEntry, ExemptionRule, LineCondition } from '#libs/register';
 
 const MAX_LISTED = 12;
 
@@ -26,6 +22,8 @@ export class DisclosureDescription {
     private readonly event: DisclosureEvent,
     private readonly register: Register,
     private readonly version: RegisterVersion | undefined,
+    private readonly recipient: ResolvedRecipient,
+    private readonly controller: string,
   ) {}
 
   private get disclosure(): string {
@@ -48,22 +46,25 @@ export class DisclosureDescription {
 
   noticeUnknown(controller: string): string {
     const { event, register, version } = this;
-    if (version === undefined) {
-      const first = register.versions[0]?.effectiveFrom ?? 'never';
-      return `${this.disclosure} on ${event.occurredAt}: no notice was in force then; the register starts on ${first}.`;
-    }
     const controllerName = register.controllerName(controller);
     if (controllerName === undefined) {
       const known = register.data.controllers.map((known) => known.code).join(', ');
       return `${this.disclosure}: the controller "${controller}" has no notices in the register (controllers: ${known}).`;
     }
-    const serviceAreas = version.notices
+    const serviceAreas = (version?.notices ?? [])
       .filter((notice) => notice.edition.kind === 'service-area' && notice.edition.controller === controller)
       .map((notice) => notice.edition.code);
+    if (serviceAreas.length === 0) {
+      const first = register.data.notices
+        .filter((notice) => notice.kind === 'service-area' && notice.controller === controller)
+        .map((notice) => notice.effectiveFrom)
+        .sort()[0];
+      return `${this.disclosure} on ${event.occurredAt}: no service-area notice of ${controllerName} was in force then; the first is in force from ${first ?? 'no date'}.`;
+    }
     const assumed = event.controller === undefined ? ` (controller defaults to ${DEFAULT_CONTROLLER})` : '';
     return (
       `${this.disclosure}: ${controllerName}${assumed} has no notice for the service area "${event.source.serviceArea}" ` +
-      `in register version ${version.id}. Its service areas: ${serviceAreas.join(', ')}.`
+      `in register version ${version!.id}. Its service areas: ${serviceAreas.join(', ')}.`
     );
   }
 
@@ -74,7 +75,18 @@ export class DisclosureDescription {
 
   recipientNotInNotice(notice: IndexedNotice): string {
     const recipients = notice.edition.recipients.map((line) => line.text);
-    return `${this.disclosure}: the recipient is not one the ${this.noticeRef(notice)} names; it says data may be shared with: ${list(recipients)}.`;
+    return `${this.disclosure}: ${this.recipientDescription()} is not one the ${this.noticeRef(notice)} names; it says data may be shared with: ${list(recipients)}.`;
+  }
+
+  private recipientDescription(): string {
+    const { recipient, register, controller } = this;
+    if (recipient.kind !== 'internal') return 'the recipient';
+    const council = register.controllerName(controller) ?? controller;
+    if (recipient.service === undefined) {
+      return `the recipient, a part of ${council} that is none of the services the register lists, so only a line naming the council's services in general covers it,`;
+    }
+    const service = register.service(controller, recipient.service);
+    return `the recipient, ${council}'s own service "${service?.name ?? recipient.service}",`;
   }
 
   recipientUnknown(): string {

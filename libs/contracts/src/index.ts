@@ -49,3 +49,4 @@ export { ASYNCAPI_DOCUMENT_PATH } from './asyncapi-document.js';
 export { codePointLength, isRfc3339DateTime, isStorableText, isUuid } from './formats.js';
 export { COUNTRY_CODE_HINTS, ISO_3166_ALPHA2_CODES } from './iso-countries.js';
 export { canonicalJson, CanonicalJsonError } from './canonical-json.js';
+export { impossibleTimeErrors, MAX_OCCURRED_AHEAD_MS } from './time-consistency.js';

@@ -2,8 +2,11 @@ export {
   COUNCIL_WIDE_ORDER,
   Register,
   loadRegister,
+  recipientKey,
   type IndexedNotice,
+  type RecipientReference,
   type RegisterVersion,
+  type ResolvedRecipient,
 } from './register.js';
 export { loadRegisterData } from './register.loader.js';
 export {
@@ -16,3 +19,4 @@ export * from './register.types.js';
 export { codeOf, headOf, wordingKey } from './wording.js';
 export { recordOfProcessing, ropaCsv, ropaMarkdown, type RopaRow } from './ropa.js';
 export { defaultRegisterDir } from './default-register-dir.js';
+export { describeWarning, lintRegister, RegisterWarningCode, type RegisterWarning } from './register-lint.js';

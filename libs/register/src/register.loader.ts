@@ -11,13 +11,17 @@ import {
 } from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import {
+  COUNCIL_SERVICE_SCOPES,
   LINE_CONDITIONS,
   NOTICE_KINDS,
   type AdequacyEntry,
   type BasisLine,
+  type CouncilService,
+  type CouncilServiceScope,
   type ExemptionRule,
   type LineCondition,
   type NoticeEdition,
+  type NoticeNote,
   type PurposeLine,
   type RecipientLine,
   type RegisterData,
@@ -172,8 +176,10 @@ interface RawRecipientLine {
   text: string;
   headText: string;
   names: string[];
+  memberships: Record<string, string[]>;
+  services: string[];
+  councilServices?: CouncilServiceScope;
   condition?: LineCondition;
-  councilServices: boolean;
   namesImplicitly?: boolean;
   where: string;
 }
@@ -187,7 +193,8 @@ function readRecipients(reader: EntryReader, value: unknown): RawRecipientLine[]
           text,
           headText: headOf(text),
           names: [],
-          councilServices: false,
+          memberships: {},
+          services: [],
           where: `recipients${label(index, text)}`,
         },
       ];
@@ -198,33 +205,59 @@ function readRecipients(reader: EntryReader, value: unknown): RawRecipientLine[]
     const where = `recipients${label(index, text)}`;
     reader.onlyKeys(
       mapping,
-      ['text', 'names', 'condition', 'councilServices', 'namesImplicitly', 'note'],
+      ['text', 'names', 'memberships', 'services', 'condition', 'councilServices', 'namesImplicitly', 'note'],
       where,
     );
     if (text === undefined) return [];
     if (mapping.namesImplicitly === true && typeof mapping.note !== 'string') {
       reader.fail(where, 'namesImplicitly needs a note saying why');
     }
-    if (mapping.councilServices !== undefined && typeof mapping.councilServices !== 'boolean') {
-      reader.fail(where, 'councilServices must be true or false');
+    const codes = (value: unknown, entry: string) =>
+      reader.list(value, entry, false).flatMap((code) => reader.code(code, entry) ?? []);
+    const memberships: Record<string, string[]> = {};
+    if (mapping.memberships !== undefined) {
+      const membershipMapping = reader.mapping(mapping.memberships, `${where}.memberships`) ?? {};
+      for (const [category, members] of Object.entries(membershipMapping)) {
+        if (reader.code(category, `${where}.memberships`) === undefined) continue;
+        memberships[category] = codes(members, `${where}.memberships.${category}`);
+      }
+      if (typeof mapping.note !== 'string') reader.fail(where, 'memberships needs a note saying why');
     }
-    const condition =
-      mapping.condition === undefined
-        ? undefined
-        : reader.oneOf<LineCondition>(mapping.condition, LINE_CONDITIONS, `${where}.condition`);
     return [
       {
         text,
         headText: headOf(text),
-        names: reader
-          .list(mapping.names, `${where}.names`, false)
-          .flatMap((name) => reader.code(name, `${where}.names`) ?? []),
-        condition,
-        councilServices: mapping.councilServices === true,
+        names: codes(mapping.names, `${where}.names`),
+        memberships,
+        services: codes(mapping.services, `${where}.services`),
+        councilServices:
+          mapping.councilServices === undefined
+            ? undefined
+            : reader.oneOf(mapping.councilServices, COUNCIL_SERVICE_SCOPES, `${where}.councilServices`),
+        condition:
+          mapping.condition === undefined
+            ? undefined
+            : reader.oneOf<LineCondition>(mapping.condition, LINE_CONDITIONS, `${where}.condition`),
         namesImplicitly: mapping.namesImplicitly === true,
         where,
       },
     ];
+  });
+}
+
+function readNotes(reader: EntryReader, value: unknown): NoticeNote[] {
+  return reader.list(value, 'notes', false).flatMap((item, index): NoticeNote[] => {
+    const entry = `notes[${index}]`;
+    const mapping = reader.mapping(item, entry);
+    if (!mapping) return [];
+    reader.onlyKeys(mapping, ['topic', 'text', 'source'], entry);
+    const topic = reader.text(mapping.topic, `${entry}.topic`);
+    const text = reader.text(mapping.text, `${entry}.text`);
+    const source = reader.mapping(mapping.source, `${entry}.source`);
+    if (source) reader.onlyKeys(source, ['file', 'section'], `${entry}.source`);
+    const file = source && reader.text(source.file, `${entry}.source.file`);
+    const section = source && reader.text(source.section, `${entry}.source.section`);
+    return topic && text && file && section ? [{ topic, text, source: { file, section } }] : [];
   });
 }
 
@@ -252,6 +285,7 @@ function readNotice(reader: EntryReader, value: unknown): RawNotice | undefined 
       'recipients',
       'dataCategories',
       'retention',
+      'notes',
       'note',
     ],
     '(file)',
@@ -325,6 +359,7 @@ function readNotice(reader: EntryReader, value: unknown): RawNotice | undefined 
     rawRecipients,
     dataCategories,
     retention,
+    notes: readNotes(reader, mapping.notes),
     file: reader.file,
     reader,
   };
@@ -359,10 +394,14 @@ export function loadRegisterData(directory: string): RegisterData {
   const controllers = registerReader
     .list(registerYaml.controllers, 'controllers', true)
     .flatMap((item, index) => {
-      const mapping = registerReader.mapping(item, `controllers[${index}]`);
-      const code = mapping && registerReader.code(mapping.code, `controllers[${index}].code`);
-      const name = mapping && registerReader.text(mapping.name, `controllers[${index}].name`);
-      return code && name ? [{ code, name }] : [];
+      const entry = `controllers[${index}]`;
+      const mapping = registerReader.mapping(item, entry);
+      if (!mapping) return [];
+      registerReader.onlyKeys(mapping, ['code', 'name', 'aliases', 'note'], entry);
+      const code = registerReader.code(mapping.code, `${entry}.code`);
+      const name = registerReader.text(mapping.name, `${entry}.name`);
+      const aliases = registerReader.texts(mapping.aliases, `${entry}.aliases`);
+      return code && name ? [{ code, name, aliases }] : [];
     });
   const exemptions: Partial<Record<Exemption, ExemptionRule>> = {};
   const exemptionYaml = registerReader.mapping(registerYaml.exemptions ?? {}, 'exemptions') ?? {};
@@ -400,6 +439,7 @@ export function loadRegisterData(directory: string): RegisterData {
         ? [{ id, name, aliases: recipientsReader.texts(mapping.aliases, `organisations.${id}.aliases`) }]
         : [];
     });
+  const services = readServices(recipientsReader, recipientsYaml.services, controllers);
   const categoryAliases = recipientsReader
     .list(recipientsYaml.categories, 'categories', false)
     .flatMap((item, index) => {
@@ -452,13 +492,14 @@ export function loadRegisterData(directory: string): RegisterData {
     return notice ? [notice] : [];
   });
 
-  const notices = resolveRecipientLines(rawNotices, organisations, controllers);
+  const notices = resolveRecipientLines(rawNotices, organisations, controllers, services);
   checkEditions(notices, problems);
 
   if (problems.length > 0) throw new RegisterLoadException(directory, problems);
   return {
     name: registerReader.text(registerYaml.name, 'name', false) ?? 'Register of privacy notices',
     controllers,
+    services,
     exemptions,
     notices,
     organisations,
@@ -467,11 +508,57 @@ export function loadRegisterData(directory: string): RegisterData {
   };
 }
 
-/** Turns each recipient line's head into the organisation or category it names, and checks every `names` id. */
+/** `services:` in recipients.yaml: each controller's own services, by controller code. */
+function readServices(
+  reader: EntryReader,
+  value: unknown,
+  controllers: RegisterData['controllers'],
+): CouncilService[] {
+  const byController = reader.mapping(value ?? {}, 'services') ?? {};
+  const controllerCodes = new Set(controllers.map((controller) => controller.code));
+  const seen = new Set<string>();
+  return Object.entries(byController).flatMap(([controller, list]) => {
+    if (!controllerCodes.has(controller)) {
+      reader.fail(`services.${controller}`, `"${controller}" is not a controller in register.yaml`);
+      return [];
+    }
+    return reader.list(list, `services.${controller}`, true).flatMap((item, index): CouncilService[] => {
+      const entry = `services.${controller}[${index}]`;
+      const mapping = reader.mapping(item, entry);
+      if (!mapping) return [];
+      reader.onlyKeys(mapping, ['id', 'name', 'aliases', 'enforcement', 'note'], entry);
+      const id = reader.code(mapping.id, `${entry}.id`);
+      const name = reader.text(mapping.name, `${entry}.name`);
+      if (mapping.enforcement !== undefined && typeof mapping.enforcement !== 'boolean') {
+        reader.fail(`${entry}.enforcement`, 'must be true or false');
+      }
+      if (id === undefined || name === undefined) return [];
+      if (seen.has(`${controller}/${id}`)) {
+        reader.fail(`${entry}.id`, `"${id}" is listed twice for ${controller}`, RegisterErrorCode.CONFLICT);
+      }
+      seen.add(`${controller}/${id}`);
+      return [
+        {
+          id,
+          controller,
+          name,
+          aliases: reader.texts(mapping.aliases, `services.${controller}.${id}.aliases`),
+          enforcement: mapping.enforcement === true,
+        },
+      ];
+    });
+  });
+}
+
+/**
+ * Turns each recipient line's head into the organisation, service or category it names, and checks every id the
+ * line names against the line's own words.
+ */
 function resolveRecipientLines(
   rawNotices: RawNotice[],
   organisations: RegisterData['organisations'],
   controllers: RegisterData['controllers'],
+  services: CouncilService[],
 ): NoticeEdition[] {
   const organisationByWording = new Map<string, string>();
   const wordingsOf = new Map<string, string[]>();
@@ -481,11 +568,25 @@ function resolveRecipientLines(
     for (const wording of wordings) organisationByWording.set(wording, organisation.id);
   }
   const organisationIds = new Set(organisations.map((organisation) => organisation.id));
-  const headOfLine = (line: RawRecipientLine) =>
-    organisationByWording.get(wordingKey(line.headText)) ?? codeOf(line.headText);
+  const serviceByWording = new Map<string, string>();
+  const serviceWordings = new Map<string, string[]>();
+  for (const service of services) {
+    const wordings = [service.id, service.name, ...service.aliases].map(wordingKey);
+    serviceWordings.set(`${service.controller}/${service.id}`, wordings);
+    for (const wording of wordings) serviceByWording.set(`${service.controller}/${wording}`, service.id);
+  }
+  const serviceOfHead = (controller: string, line: RawRecipientLine) =>
+    serviceByWording.get(`${controller}/${wordingKey(line.headText)}`);
+  const headOfLine = (controller: string, line: RawRecipientLine) =>
+    organisationByWording.get(wordingKey(line.headText)) ??
+    serviceOfHead(controller, line) ??
+    codeOf(line.headText);
   const categoryIds = new Set(
     rawNotices.flatMap((notice) =>
-      notice.rawRecipients.map(headOfLine).filter((head) => !organisationIds.has(head)),
+      notice.rawRecipients
+        .filter((line) => serviceOfHead(notice.controller, line) === undefined)
+        .map((line) => headOfLine(notice.controller, line))
+        .filter((head) => !organisationIds.has(head)),
     ),
   );
   const controllerCodes = new Set(controllers.map((controller) => controller.code));
@@ -496,6 +597,9 @@ function resolveRecipientLines(
     }
     const recipients = rawRecipients.map((line): RecipientLine => {
       const lineKey = wordingKey(line.text);
+      // A line may only name what its own words name, so that no recipient is covered by a reviewer's guess.
+      const inText = (wordings: string[]) =>
+        line.namesImplicitly || wordings.some((wording) => lineKey.includes(wording));
       for (const name of line.names) {
         if (!organisationIds.has(name) && !categoryIds.has(name)) {
           reader.fail(
@@ -504,21 +608,46 @@ function resolveRecipientLines(
           );
           continue;
         }
-        // A line may only name what its own words name, so that no recipient is covered by a reviewer's guess.
-        const wordings = wordingsOf.get(name) ?? [wordingKey(name)];
-        if (!line.namesImplicitly && !wordings.some((wording) => lineKey.includes(wording))) {
+        if (!inText(wordingsOf.get(name) ?? [wordingKey(name)])) {
           reader.fail(
             line.where,
             `names "${name}", but none of its names or aliases appears in the line's text`,
           );
         }
       }
+      for (const [category, members] of Object.entries(line.memberships)) {
+        if (!categoryIds.has(category))
+          reader.fail(line.where, `memberships: "${category}" is not a category`);
+        if (!inText([wordingKey(category)])) {
+          reader.fail(line.where, `memberships: the line's text does not name the category "${category}"`);
+        }
+        for (const member of members) {
+          if (!line.names.includes(member)) {
+            reader.fail(line.where, `memberships.${category}: "${member}" is not one of the line's names`);
+          }
+        }
+      }
+      const headService = serviceOfHead(notice.controller, line);
+      const lineServices = [...new Set([...(headService ? [headService] : []), ...line.services])];
+      for (const service of line.services) {
+        const wordings = serviceWordings.get(`${notice.controller}/${service}`);
+        if (wordings === undefined) {
+          reader.fail(
+            line.where,
+            `services: "${service}" is not a service of ${notice.controller} in recipients.yaml`,
+          );
+        } else if (!inText(wordings)) {
+          reader.fail(line.where, `services: "${service}" is not named in the line's text`);
+        }
+      }
       return {
         text: line.text,
-        head: headOfLine(line),
+        head: headOfLine(notice.controller, line),
         names: line.names,
-        condition: line.condition,
+        memberships: line.memberships,
+        services: lineServices,
         councilServices: line.councilServices,
+        condition: line.condition,
       };
     });
     return { ...notice, recipients };

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Article6Basis, type DataCategory, type Exemption, canonicalJson } from '#libs/contracts';
+import type { Article6Basis, DataCategory, Exemption } from '#libs/contracts';
+import { canonicalJson } from '#libs/contracts';
 import { RegisterErrorCode, RegisterLoadException, type RegisterProblem } from './register.exception.js';
 import { loadRegisterData } from './register.loader.js';
 import {
-  COUNCIL_SERVICES,
   type AdequacyEntry,
+  type CouncilService,
   type NoticeEdition,
   type PurposeLine,
   type Recipient,
@@ -56,6 +57,27 @@ export interface RecipientReference {
   internal?: boolean;
 }
 
+/**
+ * Who a disclosure's recipient is, for the event's controller (spec section 7): nothing the register knows, an
+ * organisation or category outside the council, or the council itself, optionally one of its named services.
+ */
+export type ResolvedRecipient =
+  { kind: 'unknown' } | { kind: 'external'; id: string } | { kind: 'internal'; service?: string };
+
+const WHOLE_COUNCIL_KEY = '@council';
+
+/** The key under which an indexed notice lists the lines that cover a resolved recipient. */
+export function recipientKey(recipient: ResolvedRecipient): string | undefined {
+  switch (recipient.kind) {
+    case 'unknown':
+      return undefined;
+    case 'external':
+      return recipient.id;
+    case 'internal':
+      return recipient.service === undefined ? WHOLE_COUNCIL_KEY : `@service/${recipient.service}`;
+  }
+}
+
 function startOfDayMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
@@ -67,8 +89,10 @@ export class Register {
   private readonly purposeByKey = new Map<string, string>();
   private readonly purposeWordings = new Map<string, string[]>();
   private readonly recipientByKey = new Map<string, string>();
+  /** `${controller}\0${wording key}` → the council itself (no service) or one of its services. */
+  private readonly ownWordings = new Map<string, { service?: string }>();
+  private readonly servicesById = new Map<string, CouncilService>();
   private readonly adequacyByCountry = new Map<string, AdequacyEntry>();
-  private readonly councilServiceRecipients = new Set<string>([COUNCIL_SERVICES]);
 
   constructor(
     readonly data: RegisterData,
@@ -77,6 +101,7 @@ export class Register {
     const problems: RegisterProblem[] = [];
     this.indexPurposes(problems);
     this.recipients = this.indexRecipients(problems);
+    this.indexOwnWordings(problems);
     if (problems.length > 0) throw new RegisterLoadException(directory, problems);
     for (const entry of data.adequacy) this.adequacyByCountry.set(entry.country, entry);
     this.versions = this.buildVersions();
@@ -114,29 +139,45 @@ export class Register {
     return this.purposeWordings.get(code) ?? [];
   }
 
-  /** Spec section 6: `internal` decides, then `id`, then `name`, and `category` only when the name resolves to nothing. */
-  resolveRecipient(recipient: RecipientReference): string | undefined {
-    if (recipient.internal === true) return COUNCIL_SERVICES;
-    if (recipient.id !== undefined) return this.recipientByKey.get(wordingKey(recipient.id));
-    const byName = this.recipientByKey.get(wordingKey(recipient.name));
-    if (byName !== undefined || recipient.category === undefined) return byName;
-    return this.recipientByKey.get(wordingKey(recipient.category));
+  /**
+   * Spec sections 6 and 7: `id` decides, then `name`, and `category` only when the name resolves to nothing. For
+   * the event's controller, its own services and its own name come first: they are internal. `internal: true` makes
+   * any recipient internal, keeping the service its name names, if any.
+   */
+  resolveRecipient(recipient: RecipientReference, controller: string): ResolvedRecipient {
+    const resolveWording = (wording: string): ResolvedRecipient | undefined => {
+      const key = wordingKey(wording);
+      const own = this.ownWordings.get(`${controller}\u0000${key}`);
+      if (own !== undefined) return { kind: 'internal', service: own.service };
+      const id = this.recipientByKey.get(key);
+      if (id === undefined) return undefined;
+      return id === controller ? { kind: 'internal' } : { kind: 'external', id };
+    };
+    const resolved =
+      recipient.id !== undefined
+        ? resolveWording(recipient.id)
+        : (resolveWording(recipient.name) ??
+          (recipient.category === undefined ? undefined : resolveWording(recipient.category)));
+    if (recipient.internal === true) {
+      return { kind: 'internal', service: resolved?.kind === 'internal' ? resolved.service : undefined };
+    }
+    return resolved ?? { kind: 'unknown' };
   }
 
-  /** True for the council's own services: `internal` disclosures and the lines that name council departments. */
-  isCouncilService(recipientId: string): boolean {
-    return this.councilServiceRecipients.has(recipientId);
+  /** The controller's service with this id. */
+  service(controller: string, id: string): CouncilService | undefined {
+    return this.servicesById.get(`${controller}/${id}`);
   }
 
   adequacyOf(country: string): AdequacyEntry | undefined {
     return this.adequacyByCountry.get(country);
   }
 
-  exemptionFits(exemption: Exemption, recipientId: string | undefined): boolean {
+  exemptionFits(exemption: Exemption, recipient: ResolvedRecipient): boolean {
     const rule = this.data.exemptions[exemption];
     if (rule === undefined) return false;
     if (rule.recipients === 'any') return true;
-    return recipientId !== undefined && rule.recipients.includes(recipientId);
+    return recipient.kind === 'external' && rule.recipients.includes(recipient.id);
   }
 
   controllerName(code: string): string | undefined {
@@ -169,13 +210,6 @@ export class Register {
 
   private indexRecipients(problems: RegisterProblem[]): Map<string, Recipient> {
     const recipients = new Map<string, Recipient>();
-    recipients.set(COUNCIL_SERVICES, {
-      id: COUNCIL_SERVICES,
-      name: "the council's own services",
-      kind: 'council-services',
-      aliases: [],
-      memberOf: [],
-    });
     for (const organisation of this.data.organisations) {
       recipients.set(organisation.id, { ...organisation, kind: 'organisation', memberOf: [] });
     }
@@ -192,16 +226,16 @@ export class Register {
       }
       this.recipientByKey.set(key, id);
     };
-    // The council's own services are reached only through `internal: true`, never by a wording.
-    for (const recipient of [...recipients.values()].filter(
-      (recipient) => recipient.kind === 'organisation',
-    )) {
+    for (const recipient of recipients.values()) {
       for (const wording of [recipient.id, recipient.name, ...recipient.aliases]) {
         claim(wording, recipient.id, { file: 'recipients.yaml', entry: `organisations.${recipient.id}` });
       }
     }
     for (const notice of this.data.notices) {
       for (const line of notice.recipients) {
+        // A line whose head is one of the council's services, or the council's services in general, names the
+        // council itself: its wording is the controller's own (indexOwnWordings), never a category.
+        if (namesTheCouncilByHead(line)) continue;
         if (!recipients.has(line.head)) {
           recipients.set(line.head, {
             id: line.head,
@@ -215,17 +249,20 @@ export class Register {
         claim(line.head, line.head, where);
         claim(headOf(line.text), line.head, where);
         claim(line.text, line.head, where);
-        if (line.councilServices) this.councilServiceRecipients.add(line.head);
       }
     }
     // Names inside lines may refer to categories that later files create, so memberships are read once all exist.
+    const join = (id: string, category: string) => {
+      const member = recipients.get(id);
+      if (member !== undefined && id !== category && !member.memberOf.includes(category))
+        member.memberOf.push(category);
+    };
     for (const notice of this.data.notices) {
       for (const line of notice.recipients) {
-        for (const name of line.names) {
-          const named = recipients.get(name);
-          if (named !== undefined && name !== line.head && !named.memberOf.includes(line.head)) {
-            named.memberOf.push(line.head);
-          }
+        if (namesTheCouncilByHead(line)) continue;
+        for (const name of line.names) join(name, line.head);
+        for (const [category, members] of Object.entries(line.memberships)) {
+          for (const member of members) join(member, category);
         }
       }
     }
@@ -246,6 +283,60 @@ export class Register {
     return recipients;
   }
 
+  /** The controllers' own wordings: their names, their services, and lines that name their services in general. */
+  private indexOwnWordings(problems: RegisterProblem[]): void {
+    const claim = (
+      controller: string,
+      wording: string,
+      value: { service?: string },
+      where: { file: string; entry: string },
+    ) => {
+      const key = `${controller}\u0000${wordingKey(wording)}`;
+      const existing = this.ownWordings.get(key);
+      if (existing !== undefined && existing.service !== value.service) {
+        problems.push({
+          code: RegisterErrorCode.CONFLICT,
+          ...where,
+          problem: `the wording "${wording}" names both ${existing.service ?? controller} and ${value.service ?? controller}`,
+        });
+        return;
+      }
+      this.ownWordings.set(key, value);
+    };
+    for (const controller of this.data.controllers) {
+      for (const wording of [controller.code, controller.name, ...controller.aliases]) {
+        claim(
+          controller.code,
+          wording,
+          {},
+          { file: 'register.yaml', entry: `controllers.${controller.code}` },
+        );
+      }
+    }
+    for (const service of this.data.services) {
+      this.servicesById.set(`${service.controller}/${service.id}`, service);
+      for (const wording of [service.id, service.name, ...service.aliases]) {
+        claim(
+          service.controller,
+          wording,
+          { service: service.id },
+          {
+            file: 'recipients.yaml',
+            entry: `services.${service.controller}.${service.id}`,
+          },
+        );
+      }
+    }
+    for (const notice of this.data.notices) {
+      for (const line of notice.recipients) {
+        if (line.councilServices !== 'all') continue;
+        const where = { file: notice.file, entry: `recipients "${line.text}"` };
+        claim(notice.controller, headOf(line.text), {}, where);
+        claim(notice.controller, line.text, {}, where);
+      }
+    }
+  }
+
   private indexNotice(edition: NoticeEdition): IndexedNotice {
     const purposeLines = new Map<string, PurposeLine[]>();
     for (const line of edition.purposes)
@@ -255,16 +346,30 @@ export class Register {
       const lines = recipientLines.get(id) ?? [];
       if (!lines.includes(line)) recipientLines.set(id, [...lines, line]);
     };
-    const heads = new Map<string, RecipientLine[]>();
+    // The lines that name a category, by its head or inside the line, cover that category's members too.
+    const namingCategory = new Map<string, RecipientLine[]>();
+    const names = (id: string, line: RecipientLine) => {
+      add(id, line);
+      namingCategory.set(id, [...(namingCategory.get(id) ?? []), line]);
+    };
+    const ownServices = this.data.services.filter((service) => service.controller === edition.controller);
     for (const line of edition.recipients) {
-      add(line.head, line);
-      for (const name of line.names) add(name, line);
-      if (line.councilServices) add(COUNCIL_SERVICES, line);
-      heads.set(line.head, [...(heads.get(line.head) ?? []), line]);
+      if (!namesTheCouncilByHead(line)) names(line.head, line);
+      for (const name of line.names) names(name, line);
+      for (const service of line.services) add(recipientKey({ kind: 'internal', service })!, line);
+      if (line.councilServices === 'all') {
+        add(WHOLE_COUNCIL_KEY, line);
+        for (const service of ownServices)
+          add(recipientKey({ kind: 'internal', service: service.id })!, line);
+      } else if (line.councilServices === 'enforcement') {
+        for (const service of ownServices.filter((candidate) => candidate.enforcement)) {
+          add(recipientKey({ kind: 'internal', service: service.id })!, line);
+        }
+      }
     }
     for (const recipient of this.recipients.values()) {
       for (const category of recipient.memberOf) {
-        for (const line of heads.get(category) ?? []) add(recipient.id, line);
+        for (const line of namingCategory.get(category) ?? []) add(recipient.id, line);
       }
     }
     return {
@@ -325,8 +430,10 @@ export class Register {
     }
     const content = {
       id: start,
+      controllers: this.data.controllers,
       notices: notices.map(({ edition: { file: _file, ...edition } }) => edition),
       recipients: [...this.recipients.values()],
+      services: this.data.services,
       adequacy: this.data.adequacy,
       exemptions: this.data.exemptions,
     };
@@ -341,6 +448,11 @@ export class Register {
       councilWideNotices: (controller) => councilWide.get(controller) ?? [],
     };
   }
+}
+
+/** A line whose head is a service of its council, or that names the council's services in general by its head. */
+function namesTheCouncilByHead(line: RecipientLine): boolean {
+  return line.councilServices === 'all' || line.services.includes(line.head);
 }
 
 /** Loads, validates and indexes the register in `directory`. */

@@ -11,12 +11,36 @@ export const LINE_CONDITIONS = ['consent', 'pseudonymised', 'consent-or-deidenti
  */
 export type LineCondition = (typeof LINE_CONDITIONS)[number];
 
-/** The recipient every `internal: true` disclosure resolves to: the council's own services. */
-export const COUNCIL_SERVICES = 'council-services';
-
 export interface Controller {
   code: string;
   name: string;
+  /** Other names of the council as a whole ("the Council", "other parts of the council"). */
+  aliases: string[];
+}
+
+/** One of a controller's own services that the notices name (spec section 7), e.g. "adult social care". */
+export interface CouncilService {
+  id: string;
+  controller: string;
+  name: string;
+  aliases: string[];
+  /** True for the council's enforcement services (Trading Standards), which "enforcement agencies" lines cover. */
+  enforcement: boolean;
+}
+
+export const COUNCIL_SERVICE_SCOPES = ['all', 'enforcement'] as const;
+/**
+ * How a recipient line names the council's own services in general: `all` ("internal Council departments",
+ * joined-up services' "services within the council") covers any internal recipient; `enforcement` ("internal/external
+ * enforcement agencies") covers the services marked `enforcement`.
+ */
+export type CouncilServiceScope = (typeof COUNCIL_SERVICE_SCOPES)[number];
+
+/** A passage of a source notice that the checker does not apply, kept so that a DPO can read it with the notice. */
+export interface NoticeNote {
+  topic: string;
+  text: string;
+  source: SourceRef;
 }
 
 export interface PurposeLine {
@@ -37,8 +61,16 @@ export interface RecipientLine {
   head: string;
   /** Organisations and categories named inside the line. */
   names: string[];
+  /**
+   * Named organisations that the line also makes members of a category its wording names, e.g. DHSC in
+   * "government departments and agencies - DWP, DHSC, DLHUC" is a government department.
+   */
+  memberships: Record<string, string[]>;
+  /** Particular services of the notice's controller that the line names ("children’s social care"). */
+  services: string[];
+  /** Set when the line names the council's own services in general. */
+  councilServices?: CouncilServiceScope;
   condition?: LineCondition;
-  councilServices: boolean;
 }
 
 export interface Retention {
@@ -66,11 +98,12 @@ export interface NoticeEdition {
   recipients: RecipientLine[];
   dataCategories?: DataCategory[];
   retention?: Retention;
+  notes: NoticeNote[];
   /** The register file it was loaded from, relative to the register directory. */
   file: string;
 }
 
-export type RecipientKind = 'organisation' | 'category' | 'council-services';
+export type RecipientKind = 'organisation' | 'category';
 
 export interface Recipient {
   id: string;
@@ -85,6 +118,7 @@ export interface AdequacyEntry {
   country: string;
   name: string;
   from: string;
+  /** `partial`: the UK regulations cover only some recipients there, so a transfer needs a transferMechanism. */
   scope: 'full' | 'partial';
   note?: string;
 }
@@ -100,6 +134,7 @@ export interface ExemptionRule {
 export interface RegisterData {
   name: string;
   controllers: Controller[];
+  services: CouncilService[];
   exemptions: Partial<Record<Exemption, ExemptionRule>>;
   notices: NoticeEdition[];
   organisations: { id: string; name: string; aliases: string[] }[];

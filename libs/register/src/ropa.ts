@@ -8,6 +8,7 @@ export interface RopaRow {
   title: string;
   kind: string;
   inForceFrom: string;
+  inForceTo: string;
   purposes: string[];
   lawfulBases: string[];
   legislation: string[];
@@ -15,6 +16,8 @@ export interface RopaRow {
   conditions: string[];
   dataCategories: string[];
   retention: string;
+  /** Passages of the notice the checker does not apply (opt-outs, secondary uses), for the DPO. */
+  notes: string[];
   sources: string[];
 }
 
@@ -28,6 +31,7 @@ export function recordOfProcessing(register: Register, atMs?: number): RopaRow[]
     title: edition.title,
     kind: edition.kind,
     inForceFrom: edition.effectiveFrom,
+    inForceTo: edition.effectiveTo ?? '',
     purposes: [...new Set(edition.purposes.map((line) => line.text))],
     lawfulBases: [...bases],
     legislation: edition.lawfulBases.filter((line) => line.article6.length === 0).map((line) => line.text),
@@ -42,6 +46,7 @@ export function recordOfProcessing(register: Register, atMs?: number): RopaRow[]
     ],
     dataCategories: edition.dataCategories ?? [],
     retention: edition.retention?.text ?? 'not stated in the notice',
+    notes: edition.notes.map((note) => `${note.topic}: ${note.text.replace(/\s+/g, ' ')}`),
     sources: edition.sources.map((source) => `${source.file} (${source.section})`),
   }));
 }
@@ -52,6 +57,7 @@ const COLUMNS: [keyof RopaRow, string][] = [
   ['title', 'Title'],
   ['kind', 'Kind'],
   ['inForceFrom', 'In force from'],
+  ['inForceTo', 'No longer in force from'],
   ['purposes', 'Purposes'],
   ['lawfulBases', 'Art 6 bases'],
   ['legislation', 'Legislation and other grounds'],
@@ -59,6 +65,7 @@ const COLUMNS: [keyof RopaRow, string][] = [
   ['conditions', 'Conditions'],
   ['dataCategories', 'Data categories'],
   ['retention', 'Retention'],
+  ['notes', 'Notes'],
   ['sources', 'Sources'],
 ];
 

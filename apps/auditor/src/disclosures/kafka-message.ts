@@ -26,8 +26,13 @@ export function headersAsText(headers: Readonly<Record<string, KafkaHeaderValue>
   return text;
 }
 
+/** A Kafka timestamp (ms since epoch, as text) as ms; a missing or broken one counts as the epoch, as stored. */
+export function receivedAtMs(timestamp: string): number {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 0;
+}
+
 /** A Kafka timestamp (ms since epoch, as text) as ISO 8601. */
 export function kafkaTimestampIso(timestamp: string): string {
-  const ms = Number(timestamp);
-  return new Date(Number.isFinite(ms) && ms >= 0 ? ms : 0).toISOString();
+  return new Date(receivedAtMs(timestamp)).toISOString();
 }

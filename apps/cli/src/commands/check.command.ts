@@ -4,7 +4,8 @@ import { loadRegister, defaultRegisterDir } from '#libs/register';
 import { readLines, UsageError, type CliContext } from '../cli-io.js';
 
 export const CHECK_USAGE = `disclosure-audit check FILE|- [--json] [--register DIR]
-  Checks each line of a JSON Lines file (or stdin, with -) against the register.
+  Checks each line of a JSON Lines file (or stdin, with -) against the register. An occurredAt more than 5
+  minutes after the time of the check, or a collectedAt after occurredAt, is rejected.
   --json      one JSON object per input line, in input order
   --register  the register directory (default: the project's register/)
   Exit status: 0 all compliant, 1 any flagged or rejected, 2 usage or register error.`;
@@ -23,6 +24,8 @@ export async function checkCommand(args: string[], context: CliContext): Promise
   if (positionals.length !== 1)
     throw new UsageError(`check takes one FILE (or - for stdin)\n\n${CHECK_USAGE}`);
   const register = loadRegister(values.register ?? defaultRegisterDir());
+  // Spec section 7: for the CLI the moment of receipt is the time of the check.
+  const checkedAtMs = Date.now();
   const totals = new Map<string, number>();
   const flagTotals = new Map<string, number>();
   let allCompliant = true;
@@ -30,7 +33,7 @@ export async function checkCommand(args: string[], context: CliContext): Promise
   for await (const { line, text } of readLines(positionals[0], context.stdin)) {
     // Blank lines carry no message (as when publishing); they are skipped, not judged.
     if (text.trim() === '') continue;
-    const judgement = judgeMessage(text, register);
+    const judgement = judgeMessage(text, register, checkedAtMs);
     allCompliant &&= judgement.verdict === 'compliant';
     totals.set(judgement.verdict, (totals.get(judgement.verdict) ?? 0) + 1);
     for (const flag of judgement.flags) flagTotals.set(flag.code, (flagTotals.get(flag.code) ?? 0) + 1);

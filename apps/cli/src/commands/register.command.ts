@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import {
   defaultRegisterDir,
+  describeWarning,
+  lintRegister,
   loadRegister,
   recordOfProcessing,
   ropaCsv,
@@ -10,7 +12,8 @@ import {
 import { UsageError, type CliContext } from '../cli-io.js';
 
 export const REGISTER_USAGE = `disclosure-audit register lint [DIR]
-  Validates a register directory; prints every problem with its file and entry.
+  Validates a register directory; prints every problem with its file and entry (exit 2), then warnings for the
+  DPO to review, such as near-duplicate purposes with different conditions (exit 0).
 disclosure-audit register show [--json] [--register DIR]
   Lists the register's versions (effective date, content hash) and notices.
 disclosure-audit register ropa [--format csv|md] [--at DATE] [--register DIR]
@@ -37,10 +40,14 @@ function lint(args: string[], context: CliContext): number {
   const directory = positionals[0] ?? defaultRegisterDir();
   const register = loadRegister(directory);
   const notices = register.data.notices.length;
+  const warnings = lintRegister(register);
   context.stdout.write(
     `${directory}: valid — ${notices} notice editions, ${register.recipients.size} recipients, ` +
-      `${register.versions.length} versions (latest ${register.latestVersion.id}, sha256 ${register.latestVersion.contentHash})\n`,
+      `${register.versions.length} versions (latest ${register.latestVersion.id}, sha256 ${register.latestVersion.contentHash})` +
+      `${warnings.length === 0 ? '' : `; ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`}\n`,
   );
+  for (const warning of warnings)
+    context.stdout.write(`  warning ${warning.code}: ${describeWarning(warning)}\n`);
   return 0;
 }
 
@@ -68,6 +75,11 @@ function show(args: string[], context: CliContext): number {
         `${String(edition.purposes.length).padStart(3)} purposes ${String(edition.recipients.length).padStart(3)} recipients  ` +
         `bases ${[...notice.bases].join(', ')}`,
     );
+    for (const note of edition.notes) {
+      lines.push(
+        `    note (${note.topic}; ${note.source.file}, ${note.source.section}): ${note.text.replace(/\s+/g, ' ')}`,
+      );
+    }
   }
   context.stdout.write(`${lines.join('\n')}\n`);
   return 0;
@@ -86,6 +98,7 @@ function describeRegister(register: Register) {
     controllers: register.data.controllers,
     notices: register.data.notices,
     recipients: [...register.recipients.values()],
+    services: register.data.services,
     adequacy: register.data.adequacy,
     exemptions: register.data.exemptions,
   };
