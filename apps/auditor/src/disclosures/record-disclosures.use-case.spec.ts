@@ -30,7 +30,7 @@ const register = loadRegister(defaultRegisterDir());
 function message(offset: number, value: string): DisclosureMessage {
   return {
     offset: String(offset),
-    timestamp: '1790000000000',
+    timestamp: '1796000000000',
     key: null,
     value: Buffer.from(value),
     headers: {},
